@@ -1,0 +1,43 @@
+package io.iptracking.common.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Checks, over real HTTP, the management endpoints every service must expose. */
+public final class ManagementEndpoints {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ManagementEndpoints() {
+    }
+
+    /** Liveness, readiness and overall health are UP, and Prometheus metrics are served. */
+    public static void assertHealthyWithPrometheus(int managementPort) {
+        for (String path : new String[] {"/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"}) {
+            HttpResponse<String> health = get(managementPort, path);
+            assertThat(health.statusCode()).as(path).isEqualTo(200);
+            assertThat(health.body()).as(path).contains("\"status\":\"UP\"");
+        }
+        HttpResponse<String> metrics = get(managementPort, "/actuator/prometheus");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+    }
+
+    public static HttpResponse<String> get(int port, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " on port " + port + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

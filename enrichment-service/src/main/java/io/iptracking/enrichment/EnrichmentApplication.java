@@ -1,0 +1,13 @@
+package io.iptracking.enrichment;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** Adds country, city and ASN to request events from MaxMind GeoIP2 databases. */
+@SpringBootApplication
+public class EnrichmentApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(EnrichmentApplication.class, args);
+    }
+}
