@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A {@link RequestEvent} with what the GeoIP databases know about its IP: the value of
- * {@code ip.requests.enriched.v1}, keyed by the request's IP. The request is nested unchanged, not
- * flattened, so a field added to it needs no change here.
+ * {@link io.iptracking.common.kafka.Topics#ENRICHED_REQUESTS}, keyed by the request's IP. The
+ * request is nested unchanged, not flattened, so a field added to it needs no change here.
  *
  * @param schemaVersion {@link #SCHEMA_VERSION} when written by this code
  * @param request the event as the edge published it

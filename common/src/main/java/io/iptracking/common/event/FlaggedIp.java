@@ -7,9 +7,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * An IP that a detection rule found abusive: the value of the public topic {@code ip.flagged.v1},
- * keyed by {@link #ip()}. Other systems (SIEM, firewalls) read it; its JSON Schema is in
- * {@code schemas/ip.flagged.v1.schema.json} (see {@code PublicSchemas}).
+ * An IP that a detection rule found abusive: the value of the public topic
+ * {@link io.iptracking.common.kafka.Topics#FLAGGED}, keyed by {@link #ip()}. Other systems (SIEM,
+ * firewalls) read it; its JSON Schema comes from {@link io.iptracking.common.kafka.PublicSchemas}.
  *
  * @param schemaVersion {@link #SCHEMA_VERSION} when written by this code
  * @param flagId unique per flag; consumers use it to drop duplicates

@@ -5,9 +5,10 @@ import io.iptracking.common.ip.Cidr;
 import java.time.Instant;
 
 /**
- * One blocklist or allowlist entry: the value of the public, compacted topic {@code ip.blocklist.v1},
- * keyed by {@link #cidr()}. A record with the same key replaces the entry; a tombstone (null value)
- * removes it. Its JSON Schema is in {@code schemas/ip.blocklist.v1.schema.json}.
+ * One blocklist or allowlist entry: the value of the public, compacted topic
+ * {@link io.iptracking.common.kafka.Topics#BLOCKLIST}, keyed by {@link #cidr()}. A record with the
+ * same key replaces the entry; a tombstone (null value) removes it. Its JSON Schema comes from
+ * {@link io.iptracking.common.kafka.PublicSchemas}.
  *
  * @param schemaVersion {@link #SCHEMA_VERSION} when written by this code
  * @param cidr the range the entry applies to, canonical; also the record key

@@ -6,7 +6,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One request seen by the edge: the value of {@code ip.requests.v1}, keyed by {@link #ip()}.
+ * One request seen by the edge: the value of {@link io.iptracking.common.kafka.Topics#REQUESTS},
+ * keyed by {@link #ip()}.
  *
  * @param schemaVersion {@link #SCHEMA_VERSION} when written by this code
  * @param eventId unique per request; consumers use it to drop duplicates after a producer retry
