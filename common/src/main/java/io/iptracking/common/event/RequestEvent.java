@@ -1,0 +1,73 @@
+package io.iptracking.common.event;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.iptracking.common.ip.ClientIp;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One request seen by the edge: the value of {@link io.iptracking.common.kafka.Topics#REQUESTS},
+ * keyed by {@link #ip()}.
+ *
+ * @param schemaVersion {@link #SCHEMA_VERSION} when written by this code
+ * @param eventId unique per request; consumers use it to drop duplicates after a producer retry
+ * @param timestamp when the edge received the request, edge clock, UTC; windows use it (event time)
+ * @param ip the resolved client IP
+ * @param method the HTTP method as received
+ * @param host the Host (or forwarded host) header; null when the request had none
+ * @param path the request path; the edge strips the query string unless configured otherwise
+ * @param status the response status sent to the client; null in {@link Mode#CHECK}, where the edge
+ *     never sees the upstream's answer
+ * @param latencyMs time spent at the edge until the response (proxy) or the decision (check); null
+ *     when not measured
+ * @param userAgent the User-Agent header; null when absent
+ * @param subject pseudonymized id of the authenticated user, or null; never a raw user id
+ * @param decision what the edge did
+ * @param rule name of the rate-limit rule or list entry that decided; null when none did
+ * @param mode how the edge saw the request
+ */
+public record RequestEvent(
+        // A primitive has no null to reject: required, so that a missing field is an error, not 0.
+        @JsonProperty(required = true) int schemaVersion,
+        UUID eventId,
+        Instant timestamp,
+        ClientIp ip,
+        String method,
+        String host,
+        String path,
+        Integer status,
+        Long latencyMs,
+        String userAgent,
+        String subject,
+        Decision decision,
+        String rule,
+        Mode mode) {
+
+    /** The version this code writes. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public RequestEvent {
+        Checks.schemaVersion(schemaVersion, "RequestEvent");
+        Checks.notNull(eventId, "RequestEvent.eventId");
+        Checks.notNull(timestamp, "RequestEvent.timestamp");
+        Checks.notNull(ip, "RequestEvent.ip");
+        Checks.notBlank(method, "RequestEvent.method");
+        Checks.notNull(path, "RequestEvent.path");
+        if (status != null && (status < 100 || status > 599)) {
+            throw new IllegalArgumentException("RequestEvent.status must be an HTTP status (100-599), was " + status);
+        }
+        if (latencyMs != null) {
+            Checks.notNegative(latencyMs, "RequestEvent.latencyMs");
+        }
+        Checks.notNull(decision, "RequestEvent.decision");
+        Checks.notNull(mode, "RequestEvent.mode");
+    }
+
+    /** An event of the current {@link #SCHEMA_VERSION}. */
+    public RequestEvent(UUID eventId, Instant timestamp, ClientIp ip, String method, String host, String path,
+            Integer status, Long latencyMs, String userAgent, String subject, Decision decision, String rule,
+            Mode mode) {
+        this(SCHEMA_VERSION, eventId, timestamp, ip, method, host, path, status, latencyMs, userAgent, subject,
+                decision, rule, mode);
+    }
+}

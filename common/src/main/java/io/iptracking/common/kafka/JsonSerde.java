@@ -1,0 +1,102 @@
+package io.iptracking.common.kafka;
+
+import io.iptracking.common.json.Json;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+
+/**
+ * Serializer, deserializer and serde in one, for a JSON topic value of type {@code T}, over the shared
+ * {@link Json#mapper()}.
+ *
+ * <p>A null value (a tombstone) passes through as null both ways. Anything else that cannot be read
+ * (bad JSON, a missing required field, the JSON literal {@code null}) throws Kafka's
+ * {@link SerializationException} naming the type and topic, never null, so a poison record is handled
+ * by the consumer's error handler (dead-letter topic) instead of flowing on as a null value. The
+ * message never quotes the payload: it holds client IPs.
+ *
+ * <p>Stateless and thread-safe: one instance serves every producer, consumer and topology, and
+ * {@link #configure} and {@link #close} do nothing.
+ */
+public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+
+    private final Class<T> type;
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
+
+    public JsonSerde(Class<T> type) {
+        if (type == null) {
+            throw new NullPointerException("JsonSerde type must not be null");
+        }
+        this.type = type;
+        this.reader = Json.mapper().readerFor(type);
+        this.writer = Json.mapper().writerFor(type);
+    }
+
+    /** The value type this serde reads and writes. */
+    public Class<T> type() {
+        return type;
+    }
+
+    @Override
+    public byte[] serialize(String topic, T data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            return writer.writeValueAsBytes(data);
+        } catch (JacksonException e) {
+            throw new SerializationException("cannot serialize " + type.getSimpleName() + " for topic " + topic
+                    + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        T value;
+        try {
+            value = reader.readValue(data);
+        } catch (JacksonException e) {
+            throw new SerializationException("cannot deserialize " + type.getSimpleName() + " from topic " + topic
+                    + " (" + data.length + " bytes): " + e.getOriginalMessage(), e);
+        }
+        if (value == null) {
+            throw new SerializationException("cannot deserialize " + type.getSimpleName() + " from topic " + topic
+                    + ": the value is the JSON literal null; a tombstone is a record with no value at all");
+        }
+        return value;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return this;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return this;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        // Nothing to configure: the mapper is shared and fixed.
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release; Kafka clients close the serdes they are given, and this one is shared.
+    }
+
+    @Override
+    public String toString() {
+        return "JsonSerde[" + type.getSimpleName() + "]";
+    }
+}

@@ -1,0 +1,79 @@
+package io.iptracking.common.kafka;
+
+import io.iptracking.common.event.EnrichedRequestEvent;
+import io.iptracking.common.event.FlaggedIp;
+import io.iptracking.common.event.ListEntry;
+import io.iptracking.common.event.RequestEvent;
+import io.iptracking.common.ip.Cidr;
+import io.iptracking.common.ip.ClientIp;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Every topic of ip-tracking: the contracts between the services (see ARCHITECTURE.md, "Topics").
+ * Topic names are spelled here and nowhere else.
+ */
+public final class Topics {
+
+    /**
+     * Per-IP topics have 6 partitions: keyed by IP, so all events of an IP meet in one partition, and
+     * up to 6 instances of a consumer share the load.
+     */
+    private static final int PER_IP_PARTITIONS = 6;
+
+    private static final ClientIpSerde IP_KEY = new ClientIpSerde();
+
+    /** Every request seen by the edge. Ingest → enrichment. */
+    public static final Topic<ClientIp, RequestEvent> REQUESTS = new Topic<>("ip.requests.v1",
+            IP_KEY, new JsonSerde<>(RequestEvent.class),
+            TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(7)));
+
+    /** Requests with geo data. Enrichment → detection, admin. */
+    public static final Topic<ClientIp, EnrichedRequestEvent> ENRICHED_REQUESTS = new Topic<>("ip.requests.enriched.v1",
+            IP_KEY, new JsonSerde<>(EnrichedRequestEvent.class),
+            TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(7)));
+
+    /**
+     * IPs flagged by detection. Public (see {@link PublicSchemas}): other systems read it, so it is kept
+     * longer than the request streams.
+     */
+    public static final Topic<ClientIp, FlaggedIp> FLAGGED = new Topic<>("ip.flagged.v1",
+            IP_KEY, new JsonSerde<>(FlaggedIp.class),
+            TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(30)));
+
+    /**
+     * The blocklist and allowlist, one entry per CIDR, a tombstone to remove one. Public.
+     *
+     * <p>One partition: every edge instance reads all of it (no consumer group), so partitions would
+     * scale nothing; a single partition gives one order of changes and one end offset for an edge to
+     * compare against before it reports ready. The whole list is small (entries of ~200 bytes).
+     *
+     * <p>Tombstones are kept 7 days: an edge that is disconnected for less than that still sees a
+     * removal. Every record stays uncompacted for at least 1 hour, so recent changes can be read in
+     * order when investigating what an edge did. Superseded records go within 1 day, which bounds what
+     * an edge replays at start-up.
+     */
+    public static final Topic<Cidr, ListEntry> BLOCKLIST = new Topic<>("ip.blocklist.v1",
+            new CidrSerde(), new JsonSerde<>(ListEntry.class),
+            TopicSettings.compact(1, Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(1)));
+
+    /**
+     * Records that enrichment or detection could not process: the original key and value bytes
+     * unchanged, the error in headers. As many partitions as the topics it catches, so that a failure
+     * that sends everything here spreads the same way.
+     */
+    public static final Topic<byte[], byte[]> REQUESTS_DLQ = new Topic<>("ip.requests.dlq.v1",
+            Serdes.ByteArray(), Serdes.ByteArray(),
+            TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(7)));
+
+    private static final List<Topic<?, ?>> ALL = List.of(REQUESTS, ENRICHED_REQUESTS, FLAGGED, BLOCKLIST, REQUESTS_DLQ);
+
+    private Topics() {
+    }
+
+    /** Every topic, for creating them at start-up or in a test broker. */
+    public static List<Topic<?, ?>> all() {
+        return ALL;
+    }
+}
