@@ -1,0 +1,155 @@
+package io.iptracking.ingest;
+
+import io.github.bucket4j.TimeMeter;
+import io.iptracking.common.kafka.Topics;
+import io.iptracking.common.privacy.Pseudonymizer;
+import io.iptracking.ingest.auth.BearerTokens;
+import io.iptracking.ingest.edge.EdgePolicy;
+import io.iptracking.ingest.events.KafkaEventPublisher;
+import io.iptracking.ingest.ip.ClientIpResolver;
+import io.iptracking.ingest.lists.ClientLists;
+import io.iptracking.ingest.lists.ListFeed;
+import io.iptracking.ingest.ratelimit.BucketStoreConnection;
+import io.iptracking.ingest.ratelimit.FailoverRateLimiter;
+import io.iptracking.ingest.ratelimit.LocalRateLimiter;
+import io.iptracking.ingest.ratelimit.RateLimitRule;
+import io.iptracking.ingest.ratelimit.RateLimitRules;
+import io.iptracking.ingest.ratelimit.RedisRateLimiter;
+import io.iptracking.ingest.traffic.EdgeHandler;
+import io.iptracking.ingest.traffic.EdgeMetrics;
+import io.iptracking.ingest.traffic.TrafficServer;
+import io.iptracking.ingest.traffic.UpstreamProxies;
+import io.lettuce.core.RedisURI;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the edge: the one place where configuration meets the parts. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(IngestProperties.class)
+class IngestConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ClientLists clientLists() {
+        return new ClientLists();
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    ListFeed listFeed(IngestProperties p, ClientLists lists, Clock clock, MeterRegistry registry) {
+        ListFeed feed = new ListFeed(Topics.BLOCKLIST, lists,
+                Map.of("bootstrap.servers", p.kafka().bootstrapServers()), clock);
+        Gauge.builder("ipt.edge.lists.entries", lists, ClientLists::blockCount).tag("list", "block")
+                .description("Entries held in memory").register(registry);
+        Gauge.builder("ipt.edge.lists.entries", lists, ClientLists::allowCount).tag("list", "allow").register(registry);
+        Gauge.builder("ipt.edge.lists.lag", feed, ListFeed::lag)
+                .description("List records not yet read by this instance").register(registry);
+        FunctionCounter.builder("ipt.edge.lists.unreadable", feed, ListFeed::unreadable)
+                .description("List records skipped because they could not be read").register(registry);
+        return feed;
+    }
+
+    @Bean(destroyMethod = "close")
+    BucketStoreConnection bucketStore(IngestProperties p) {
+        return BucketStoreConnection.open(RedisURI.create(p.rateLimit().redisUrl()), p.rateLimit().redisTimeout());
+    }
+
+    @Bean
+    FailoverRateLimiter rateLimiter(IngestProperties p, BucketStoreConnection store, MeterRegistry registry) {
+        IngestProperties.RateLimit rl = p.rateLimit();
+        Duration longestPeriod = rl.effectiveRules().stream().map(RateLimitRule::period).max(Duration::compareTo)
+                .orElse(Duration.ofMinutes(1));
+        FailoverRateLimiter limiter = new FailoverRateLimiter(
+                new RedisRateLimiter(store.connection(), rl.keyPrefix(), rl.redisTimeout(), TimeMeter.SYSTEM_MILLISECONDS),
+                new LocalRateLimiter(rl.localMaxBuckets(), longestPeriod, TimeMeter.SYSTEM_MILLISECONDS),
+                rl.retryInterval(), TimeMeter.SYSTEM_NANOTIME);
+        Gauge.builder("ipt.edge.ratelimit.local", limiter, l -> l.isDegraded() ? 1 : 0)
+                .description("1 while rate limits are counted per instance because Redis failed").register(registry);
+        FunctionCounter.builder("ipt.edge.ratelimit.store.errors", limiter, FailoverRateLimiter::storeErrors)
+                .description("Failed calls to the rate-limit store (Redis)").register(registry);
+        return limiter;
+    }
+
+    @Bean
+    EdgePolicy edgePolicy(IngestProperties p, ClientLists lists, FailoverRateLimiter limiter, Clock clock) {
+        IngestProperties.Auth auth = p.auth();
+        BearerTokens tokens = null;
+        Pseudonymizer subjects = null;
+        boolean hmac = notBlank(auth.jwtHmacSecret());
+        boolean publicKey = notBlank(auth.jwtPublicKey());
+        if (hmac && publicKey) {
+            throw new IllegalStateException("set ingest.auth.jwt-hmac-secret or ingest.auth.jwt-public-key, not both");
+        }
+        if (hmac || publicKey) {
+            if (!notBlank(auth.subjectSecret())) {
+                throw new IllegalStateException("ingest.auth.subject-secret (INGEST_SUBJECT_SECRET) is required when JWTs are "
+                        + "verified: authenticated subjects are pseudonymized with it before they reach Redis keys and events");
+            }
+            tokens = hmac ? BearerTokens.hmac(auth.jwtHmacSecret(), clock, auth.clockSkew())
+                    : BearerTokens.publicKey(auth.jwtPublicKey(), clock, auth.clockSkew());
+            subjects = Pseudonymizer.ofSecret(auth.subjectSecret());
+        }
+        return new EdgePolicy(lists, new RateLimitRules(p.rateLimit().effectiveRules()), limiter, tokens, subjects, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaEventPublisher eventPublisher(IngestProperties p, MeterRegistry registry) {
+        KafkaEventPublisher publisher = new KafkaEventPublisher(Topics.REQUESTS,
+                Map.of("bootstrap.servers", p.kafka().bootstrapServers()), p.events().queueCapacity());
+        FunctionCounter.builder("ipt.edge.events.sent", publisher, KafkaEventPublisher::sent)
+                .description("Request events acknowledged by Kafka").register(registry);
+        FunctionCounter.builder("ipt.edge.events.dropped", publisher, KafkaEventPublisher::dropped)
+                .description("Request events dropped because Kafka was away for too long").register(registry);
+        FunctionCounter.builder("ipt.edge.events.failed", publisher, KafkaEventPublisher::failed)
+                .description("Request events Kafka did not acknowledge within the delivery timeout").register(registry);
+        Gauge.builder("ipt.edge.events.queued", publisher, KafkaEventPublisher::queued)
+                .description("Request events waiting for the producer").register(registry);
+        return publisher;
+    }
+
+    @Bean
+    TrafficServer trafficServer(IngestProperties p, EdgePolicy policy, KafkaEventPublisher events, MeterRegistry registry,
+            Clock clock) {
+        ClientIpResolver resolver = new ClientIpResolver(p.clientIp().trustedProxies(), p.clientIp().header(), p.clientIp().maxHops());
+        IngestProperties.Upstream up = p.upstream();
+        EdgeHandler handler = new EdgeHandler(p.mode(), policy, resolver, events, new EdgeMetrics(registry), clock,
+                UpstreamProxies.forMode(p.mode(), up.url(), up.connectTimeout(), up.responseTimeout(), up.maxConnections()));
+        return new TrafficServer(p.traffic().host(), p.traffic().port(), handler);
+    }
+
+    /** Not ready until the lists are loaded: an edge that has not read the blocklist would let blocked IPs in. */
+    @Bean
+    HealthIndicator lists(ListFeed feed, ClientLists lists) {
+        return () -> (feed.isCaughtUp() ? Health.up() : Health.outOfService())
+                .withDetail("caughtUp", feed.isCaughtUp())
+                .withDetail("lag", feed.lag())
+                .withDetail("blocks", lists.blockCount())
+                .withDetail("allows", lists.allowCount())
+                .build();
+    }
+
+    /** Reports per-instance counting; stays UP because the edge keeps serving (fail-open by default). */
+    @Bean
+    HealthIndicator rateLimitStore(FailoverRateLimiter limiter) {
+        return () -> Health.up()
+                .withDetail("shared", !limiter.isDegraded())
+                .withDetail("storeErrors", limiter.storeErrors())
+                .build();
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+}

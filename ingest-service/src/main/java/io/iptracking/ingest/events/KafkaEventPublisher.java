@@ -1,0 +1,144 @@
+package io.iptracking.ingest.events;
+
+import io.iptracking.common.event.RequestEvent;
+import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.kafka.Topic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes request events to Kafka without ever making a request wait. A request thread only offers
+ * the event to a bounded queue; one sender thread hands events to an idempotent producer, which may
+ * block while Kafka is unreachable and its own buffer is full. When the queue is full too, new events
+ * are dropped and counted. Nothing else is ever lost: events the producer accepted are retried until
+ * its delivery timeout.
+ */
+public final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
+    private static final int BATCH = 512;
+
+    private final Topic<ClientIp, RequestEvent> topic;
+    private final Producer<ClientIp, RequestEvent> producer;
+    private final BlockingQueue<RequestEvent> queue;
+    private final Thread sender;
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private volatile boolean running = true;
+
+    /**
+     * @param producerConfig at least {@code bootstrap.servers}; reliability settings are added here
+     * @param queueCapacity events held while the producer cannot take them
+     */
+    public KafkaEventPublisher(Topic<ClientIp, RequestEvent> topic, Map<String, Object> producerConfig, int queueCapacity) {
+        this.topic = topic;
+        this.producer = new KafkaProducer<>(withReliability(producerConfig),
+                topic.keySerde().serializer(), topic.valueSerde().serializer());
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.sender = Thread.ofPlatform().name("request-event-sender").daemon().start(this::sendLoop);
+    }
+
+    static Map<String, Object> withReliability(Map<String, Object> config) {
+        Map<String, Object> all = new java.util.HashMap<>(config);
+        all.putIfAbsent("enable.idempotence", true);
+        all.putIfAbsent("acks", "all");
+        all.putIfAbsent("linger.ms", 5);
+        all.putIfAbsent("compression.type", "lz4");
+        // The sender thread may block this long when Kafka is away and the producer buffer is full;
+        // the queue in front absorbs the requests meanwhile.
+        all.putIfAbsent("max.block.ms", 10_000);
+        all.putIfAbsent("client.id", "ingest-request-events");
+        return all;
+    }
+
+    @Override
+    public void publish(RequestEvent event) {
+        if (!running || !queue.offer(event)) {
+            dropped.increment();
+        }
+    }
+
+    private void sendLoop() {
+        List<RequestEvent> batch = new ArrayList<>(BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                RequestEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                for (RequestEvent event : batch) {
+                    send(event);
+                }
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void send(RequestEvent event) {
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), event.ip(), event), (metadata, error) -> {
+                if (error == null) {
+                    sent.increment();
+                } else {
+                    failed.increment();
+                    log.warn("Request event not delivered to {}: {}", topic.name(), error.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            failed.increment();
+            log.warn("Request event refused by the producer: {}", e.toString());
+        }
+    }
+
+    /** Events acknowledged by Kafka. */
+    public long sent() {
+        return sent.sum();
+    }
+
+    /** Events dropped because the queue was full (Kafka slow or away for long). */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    /** Events the producer took but could not deliver within its delivery timeout. */
+    public long failed() {
+        return failed.sum();
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Sends what is queued (bounded by {@code timeout}), then closes the producer. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    public void close(Duration timeout) {
+        running = false;
+        try {
+            sender.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(timeout);
+    }
+}

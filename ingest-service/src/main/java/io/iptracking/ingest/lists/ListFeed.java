@@ -1,0 +1,178 @@
+package io.iptracking.ingest.lists;
+
+import io.iptracking.common.event.ListEntry;
+import io.iptracking.common.ip.Cidr;
+import io.iptracking.common.kafka.Topic;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@link ClientLists} equal to the compacted list topic. Every edge instance reads the whole
+ * topic from the beginning with manual assignment (no consumer group: each instance needs every
+ * entry), and is ready once it has read up to the end offsets it saw at start. A record that cannot
+ * be read is skipped and counted, never retried forever; the last good state of that CIDR stays.
+ */
+public final class ListFeed implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ListFeed.class);
+
+    private final Topic<Cidr, ListEntry> topic;
+    private final ClientLists lists;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Clock clock;
+    private final Thread thread;
+    private final LongAdder applied = new LongAdder();
+    private final LongAdder unreadable = new LongAdder();
+    private final AtomicLong lag = new AtomicLong(-1);
+    private volatile Map<TopicPartition, Long> startEndOffsets;
+    private volatile boolean caughtUp;
+    private volatile boolean running = true;
+
+    public ListFeed(Topic<Cidr, ListEntry> topic, ClientLists lists, Map<String, Object> consumerConfig, Clock clock) {
+        this.topic = topic;
+        this.lists = lists;
+        this.clock = clock;
+        Map<String, Object> config = new HashMap<>(consumerConfig);
+        config.remove("group.id");
+        config.put("enable.auto.commit", false);
+        config.put("auto.offset.reset", "earliest");
+        // A new block must reach the edge within a second: do not let the broker hold fetches long.
+        config.putIfAbsent("fetch.max.wait.ms", 100);
+        config.putIfAbsent("client.id", "ingest-list-feed");
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.thread = Thread.ofPlatform().name("list-feed").daemon().unstarted(this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = partitions();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            startEndOffsets = endOffsets(partitions);
+            long lastPurge = clock.millis();
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    apply(record);
+                }
+                updateLagAndReadiness(partitions);
+                if (clock.millis() - lastPurge > 60_000) {
+                    lists.removeExpired(clock.instant());
+                    lastPurge = clock.millis();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("List feed stopped: the edge keeps its last lists but no longer receives changes", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private List<TopicPartition> partitions() {
+        while (running) {
+            try {
+                var infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(10));
+                if (infos != null && !infos.isEmpty()) {
+                    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // Kafka not reachable yet: keep waiting, the edge stays not-ready meanwhile.
+            }
+            log.info("Waiting for topic {} to exist", topic.name());
+        }
+        return List.of();
+    }
+
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+        while (true) {
+            try {
+                return consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                log.info("Waiting for Kafka to learn the end of {}", topic.name());
+            }
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            Cidr cidr = topic.keySerde().deserializer().deserialize(topic.name(), record.key());
+            ListEntry entry = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+            if (entry != null && !entry.cidr().equals(cidr)) {
+                throw new SerializationException("key " + cidr + " does not match the entry's CIDR " + entry.cidr());
+            }
+            lists.apply(cidr, entry);
+            applied.increment();
+        } catch (RuntimeException e) {
+            unreadable.increment();
+            log.warn("Skipped unreadable list record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+        }
+    }
+
+    private void updateLagAndReadiness(List<TopicPartition> partitions) {
+        long total = 0;
+        boolean reached = true;
+        for (TopicPartition tp : partitions) {
+            // From the last fetch response: no extra round trip, and no exception while Kafka is away.
+            total += consumer.currentLag(tp).orElse(0);
+            if (consumer.position(tp) < startEndOffsets.getOrDefault(tp, 0L)) {
+                reached = false;
+            }
+        }
+        lag.set(total);
+        if (reached && !caughtUp) {
+            caughtUp = true;
+            log.info("List feed caught up: {} blocks, {} allows", lists.blockCount(), lists.allowCount());
+        }
+    }
+
+    /** True once every record that existed at start has been applied. */
+    public boolean isCaughtUp() {
+        return caughtUp;
+    }
+
+    /** Records not yet read; -1 before the first poll. */
+    public long lag() {
+        return lag.get();
+    }
+
+    public long applied() {
+        return applied.sum();
+    }
+
+    public long unreadable() {
+        return unreadable.sum();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
