@@ -1,0 +1,194 @@
+package io.iptracking.common.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A {@code redis-server} process of one test's own, on a free port on 127.0.0.1, keeping nothing on
+ * disk ({@code --save '' --appendonly no}). Fault tests {@link #stop()} and {@link #restart()} it;
+ * {@link #close()} stops it and removes its directory. Servers still running when the JVM exits are
+ * killed. The executable is {@code redis-server} from the PATH, or {@code IPT_TEST_REDIS_SERVER}.
+ */
+public final class PrivateRedisServer implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final int START_ATTEMPTS = 3;
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> RUNNING.forEach(Process::destroyForcibly), "ipt-test-private-redis-cleanup"));
+    }
+
+    private final String executable;
+    private final Path directory;
+    private final int port;
+    private Process process;
+
+    private PrivateRedisServer(String executable, Path directory, int port) {
+        this.executable = executable;
+        this.directory = directory;
+        this.port = port;
+    }
+
+    /** Starts a server on a free port and returns once it answers PING. */
+    public static PrivateRedisServer start() {
+        String executable = TestEnv.get("IPT_TEST_REDIS_SERVER", "redis-server");
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("ipt-private-redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // The free port is only free until someone else binds it: try another one if that happens.
+        ExitedEarly lastFailure = null;
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            PrivateRedisServer server = new PrivateRedisServer(executable, directory, freePort());
+            try {
+                server.restart();
+                return server;
+            } catch (ExitedEarly e) {
+                server.stop();
+                lastFailure = e;
+            } catch (RuntimeException e) {
+                server.stop();
+                deleteRecursively(directory);
+                throw e;
+            }
+        }
+        deleteRecursively(directory);
+        throw lastFailure;
+    }
+
+    /** The process ended before answering, most likely because another process took the port. */
+    private static final class ExitedEarly extends IllegalStateException {
+        ExitedEarly(String message) {
+            super(message);
+        }
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:port}. */
+    public String uri() {
+        return "redis://" + host() + ":" + port;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Starts the server again on the same port (after {@link #stop()}), and returns once it answers
+     * PING; its data is gone, as after a real restart without persistence.
+     */
+    public synchronized void restart() {
+        if (isRunning()) {
+            throw new IllegalStateException("redis-server on port " + port + " is already running");
+        }
+        Path log = directory.resolve("redis.log");
+        ProcessBuilder builder = new ProcessBuilder(executable, "--port", Integer.toString(port), "--bind", host(),
+                "--save", "", "--appendonly", "no", "--dir", directory.toString(), "--daemonize", "no")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot run '" + executable + "' (" + e.getMessage()
+                    + "); install redis-server (Debian: apt-get install redis-server) or set IPT_TEST_REDIS_SERVER", e);
+        }
+        RUNNING.add(process);
+        Process started = process;
+        try {
+            Awaitility.await("redis-server on port " + port + " answers PING")
+                    .atMost(START_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> !started.isAlive() || Resp.ping(host(), port, Duration.ofMillis(500)));
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
+                    + START_TIMEOUT + "; its log:\n" + tail(log), e);
+        }
+        if (!started.isAlive()) {
+            RUNNING.remove(started);
+            throw new ExitedEarly("redis-server on port " + port + " exited with status "
+                    + started.exitValue() + "; its log:\n" + tail(log));
+        }
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 10 s); the port stops answering. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        RUNNING.remove(process);
+        process = null;
+    }
+
+    /** Stops the server and removes its directory. */
+    @Override
+    public void close() {
+        stop();
+        deleteRecursively(directory);
+    }
+
+    @Override
+    public String toString() {
+        return "PrivateRedisServer[" + uri() + (isRunning() ? ", running" : ", stopped") + "]";
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            // a leftover under target/ is harmless
+        }
+    }
+}
