@@ -1,6 +1,8 @@
 package io.iptracking.ingest;
 
 import io.github.bucket4j.TimeMeter;
+import io.iptracking.common.ip.Cidr;
+import io.iptracking.common.kafka.TopicCreation;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.privacy.Pseudonymizer;
 import io.iptracking.ingest.auth.BearerTokens;
@@ -25,8 +27,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -36,6 +41,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IngestProperties.class)
 class IngestConfiguration {
+
+    /** Lets configuration name CIDRs ({@code INGEST_TRUSTED_PROXIES=10.0.0.0/8,192.168.1.5}). */
+    @Bean
+    @ConfigurationPropertiesBinding
+    static Converter<String, Cidr> cidrConverter() {
+        return Cidr::parse;
+    }
 
     @Bean
     Clock clock() {
@@ -49,6 +61,8 @@ class IngestConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     ListFeed listFeed(IngestProperties p, ClientLists lists, Clock clock, MeterRegistry registry) {
+        TopicCreation.ensureExist(p.kafka().bootstrapServers(), p.kafka().replicationFactor(), Duration.ofSeconds(10),
+                List.of(Topics.REQUESTS, Topics.BLOCKLIST));
         ListFeed feed = new ListFeed(Topics.BLOCKLIST, lists,
                 Map.of("bootstrap.servers", p.kafka().bootstrapServers()), clock);
         Gauge.builder("ipt.edge.lists.entries", lists, ClientLists::blockCount).tag("list", "block")
@@ -72,7 +86,7 @@ class IngestConfiguration {
         Duration longestPeriod = rl.effectiveRules().stream().map(RateLimitRule::period).max(Duration::compareTo)
                 .orElse(Duration.ofMinutes(1));
         FailoverRateLimiter limiter = new FailoverRateLimiter(
-                new RedisRateLimiter(store.connection(), rl.keyPrefix(), rl.redisTimeout(), TimeMeter.SYSTEM_MILLISECONDS),
+                new RedisRateLimiter(store, rl.keyPrefix(), rl.redisTimeout(), TimeMeter.SYSTEM_MILLISECONDS),
                 new LocalRateLimiter(rl.localMaxBuckets(), longestPeriod, TimeMeter.SYSTEM_MILLISECONDS),
                 rl.retryInterval(), TimeMeter.SYSTEM_NANOTIME);
         Gauge.builder("ipt.edge.ratelimit.local", limiter, l -> l.isDegraded() ? 1 : 0)

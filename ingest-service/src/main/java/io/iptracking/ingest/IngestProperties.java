@@ -96,7 +96,9 @@ public record IngestProperties(
             String subjectSecret) {
     }
 
-    public record Kafka(@NotBlank @DefaultValue("127.0.0.1:9092") String bootstrapServers) {
+    /** The broker, and the replication factor used when the edge creates its topics on a fresh cluster. */
+    public record Kafka(@NotBlank @DefaultValue("127.0.0.1:9092") String bootstrapServers,
+            @Min(1) @DefaultValue("1") int replicationFactor) {
     }
 
     /** Request events: how many may wait while Kafka is slow or away before new ones are dropped. */

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.RedisURI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
+import io.iptracking.common.testing.RedisNamespace;
+import io.iptracking.common.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,12 +14,13 @@ import org.junit.jupiter.api.Test;
 /** The limiter contract against a real Redis, plus what only a shared store can show. */
 class RedisRateLimiterIT extends RateLimiterContract {
 
+    private static final RedisNamespace NAMESPACE = TestRedis.newNamespace();
+    private static final String PREFIX = NAMESPACE.keyPrefix();
     private static BucketStoreConnection redis;
-    private static final String PREFIX = "ipt-test:" + UUID.randomUUID() + ":";
 
     @BeforeAll
     static void connect() {
-        redis = BucketStoreConnection.open(RedisURI.create(TestRedisEndpoint.uri()), Duration.ofSeconds(2));
+        redis = BucketStoreConnection.open(RedisURI.create(NAMESPACE.uri()), Duration.ofSeconds(2));
     }
 
     @AfterAll
@@ -28,7 +30,7 @@ class RedisRateLimiterIT extends RateLimiterContract {
 
     @Override
     RateLimiter create(FakeTime time) {
-        return new RedisRateLimiter(redis.connection(), PREFIX, Duration.ofSeconds(2), time);
+        return new RedisRateLimiter(redis, PREFIX, Duration.ofSeconds(2), time);
     }
 
     @Test
