@@ -47,31 +47,26 @@ class TrafficIT {
 
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
 
-    private final List<RequestEvent> events = new CopyOnWriteArrayList<>();
-    private final ClientLists lists = new ClientLists();
     private final StubUpstream upstream = StubUpstream.start();
-    private TrafficServer server;
     private final HttpClient trusted = HttpClient.newBuilder().localAddress(loopback("127.0.0.1")).build();
+    private InMemoryEdge edge;
+    private ClientLists lists;
+    private List<RequestEvent> events;
+    private TrafficServer server;
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.stop();
+        if (edge != null) {
+            edge.close();
         }
         upstream.close();
     }
 
     private void start(Mode mode, String upstreamUrl, Duration responseTimeout) {
-        RateLimitRule login = new RateLimitRule("sensitive", List.of("/login", "/admin/**"), Set.of(), 2, 4,
-                Duration.ofMinutes(1), Enforcement.ENFORCE, FailMode.OPEN);
-        Clock clock = Clock.fixed(NOW, java.time.ZoneOffset.UTC);
-        EdgePolicy policy = new EdgePolicy(lists, new RateLimitRules(List.of(login)),
-                new LocalRateLimiter(1000, Duration.ofMinutes(5), TimeMeter.SYSTEM_MILLISECONDS), null, null, clock);
-        ClientIpResolver resolver = new ClientIpResolver(List.of(Cidr.parse("127.0.0.1/32")), ForwardedHeader.X_FORWARDED_FOR, 20);
-        EdgeHandler handler = new EdgeHandler(mode, policy, resolver, events::add, new EdgeMetrics(new SimpleMeterRegistry()),
-                clock, UpstreamProxies.forMode(mode, URI.create(upstreamUrl), Duration.ofSeconds(1), responseTimeout, 64));
-        server = new TrafficServer("127.0.0.1", 0, handler);
-        server.start();
+        edge = new InMemoryEdge(mode, upstreamUrl, responseTimeout, Clock.fixed(NOW, java.time.ZoneOffset.UTC));
+        lists = edge.lists;
+        events = edge.events;
+        server = edge.server;
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
@@ -131,7 +126,7 @@ class TrafficIT {
         }
         start(Mode.PROXY, "http://127.0.0.1:" + closedPort, Duration.ofSeconds(5));
         assertThat(send(get("/x")).statusCode()).isEqualTo(502);
-        server.stop();
+        edge.close();
 
         start(Mode.PROXY, upstream.url(), Duration.ofMillis(500));
         assertThat(send(get("/slow")).statusCode()).isEqualTo(504);
