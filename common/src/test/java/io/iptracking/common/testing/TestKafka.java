@@ -88,10 +88,14 @@ public final class TestKafka implements BeforeAllCallback, AfterAllCallback, Aut
     @Override
     public synchronized void close() {
         if (broker != null) {
+            String address = broker.getBrokersAsString();
             broker.destroy();
             broker = null;
-            System.clearProperty(BROKER_LIST_PROPERTY);
-            System.clearProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
+            for (String property : new String[] {BROKER_LIST_PROPERTY, EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS}) {
+                if (address.equals(System.getProperty(property))) {
+                    System.clearProperty(property);
+                }
+            }
         }
     }
 

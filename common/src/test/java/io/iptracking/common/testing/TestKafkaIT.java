@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TestKafkaIT {
 
     @RegisterExtension
-    static final TestKafka KAFKA = new TestKafka();
+    static final TestKafka KAFKA = new TestKafka().withBrokerProperty("num.partitions", "2");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -75,6 +75,40 @@ class TestKafkaIT {
                     .hasMessageContaining("got 1")
                     .hasMessageContaining("only one");
         }
+    }
+
+    @Test
+    void brokerPropertiesApplyToAutoCreatedTopics() throws Exception {
+        try (KafkaProducer<String, String> producer = KAFKA.producer(new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("auto.created.v1", "203.0.113.9", "x")).get();
+        }
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+            TopicDescription topic = admin.describeTopics(Set.of("auto.created.v1")).allTopicNames().get().get("auto.created.v1");
+            assertThat(topic.partitions()).hasSize(2);
+        }
+        assertThatThrownBy(() -> KAFKA.withBrokerProperty("num.partitions", "3"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already running");
+    }
+
+    @Test
+    void aBrokerStartedByHandIsSeparateAndGoneAfterClose() {
+        TestKafka other = TestKafka.start();
+        try (other) {
+            assertThat(other.bootstrapServers()).isNotEqualTo(KAFKA.bootstrapServers());
+            other.createTopic("only.on.other.v1", 1);
+            try (KafkaProducer<String, String> producer = other.producer(new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("only.on.other.v1", "198.51.100.1", "hello"));
+            }
+            assertThat(other.consume("only.on.other.v1", 1, TIMEOUT, new StringDeserializer(), new StringDeserializer()))
+                    .extracting(ConsumerRecord::value).containsExactly("hello");
+        }
+
+        assertThatThrownBy(other::bootstrapServers)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not running");
+        assertThat(System.getProperty("spring.kafka.bootstrap-servers")).as("left for Spring tests to set").isNull();
     }
 
     @Test

@@ -125,6 +125,9 @@ public final class TestPostgres {
             // Best effort at JVM exit: what is left behind shares the prefix, so it is easy to find.
             try (Connection admin = connectAdmin(); Statement statement = admin.createStatement()) {
                 for (String name : created) {
+                    if (!name.matches(DATABASE_PREFIX + "[0-9a-f]{12}")) {
+                        continue; // never drop anything this fixture did not name itself
+                    }
                     try {
                         // FORCE (PostgreSQL 13+) ends connections that pools still hold at exit.
                         statement.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
