@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure the PostgreSQL and Redis that the integration tests use answer on this machine.
+# Makes sure the PostgreSQL and Redis that the integration tests use answer on this machine, and
+# that nginx (for the forward-auth example test) is installed.
 #
 # Idempotent: a service that already answers is left alone. A local service that is installed but
 # stopped is started the way this project's machines start it (pg_ctlcluster; redis-server
@@ -222,5 +223,23 @@ ensure_redis() {
     echo "redis       ready at $REDIS_HOST:$REDIS_PORT, Redis ${version:-(version unknown)} ($how)"
 }
 
+# --------------------------------------------------------------------- nginx
+
+# Not a service the tests share: NginxForwardAuthIT starts its own nginx from the shipped example
+# config. It only has to be installed, with the auth_request module (nginx-light has it).
+ensure_nginx() {
+    local nginx how="already installed"
+    nginx=$(command -v nginx || ls /usr/sbin/nginx 2>/dev/null || true)
+    if [[ -z $nginx ]]; then
+        apt_install nginx-light
+        nginx=/usr/sbin/nginx
+        how="installed"
+    fi
+    "$nginx" -V 2>&1 | grep -q -- '--with-http_auth_request_module' ||
+        die "$nginx lacks the auth_request module that deploy/nginx/forward-auth.conf needs; install nginx-light"
+    echo "nginx       $("$nginx" -v 2>&1 | sed 's/^nginx version: //') at $nginx ($how)"
+}
+
 ensure_postgres
 ensure_redis
+ensure_nginx
