@@ -1,10 +1,7 @@
 package io.iptracking.common.kafka;
 
 import io.iptracking.common.json.Json;
-import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
@@ -23,7 +20,7 @@ import tools.jackson.databind.ObjectWriter;
  * <p>Stateless and thread-safe: one instance serves every producer, consumer and topology, and
  * {@link #configure} and {@link #close} do nothing.
  */
-public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+public final class JsonSerde<T> extends StatelessSerde<T> {
 
     private final Class<T> type;
     private final ObjectReader reader;
@@ -73,26 +70,6 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
                     + ": the value is the JSON literal null; a tombstone is a record with no value at all");
         }
         return value;
-    }
-
-    @Override
-    public Serializer<T> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        // Nothing to configure: the mapper is shared and fixed.
-    }
-
-    @Override
-    public void close() {
-        // Nothing to release; Kafka clients close the serdes they are given, and this one is shared.
     }
 
     @Override

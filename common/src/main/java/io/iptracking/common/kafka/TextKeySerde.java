@@ -2,19 +2,15 @@ package io.iptracking.common.kafka;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A key written as its canonical text in UTF-8. Text rather than bytes keeps keys readable in every
  * Kafka tool, and canonical text makes equal values equal keys, which partitioning and compaction
  * rely on. Stateless and thread-safe.
  */
-abstract class TextKeySerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+abstract class TextKeySerde<T> extends StatelessSerde<T> {
 
     private final String typeName;
     private final Function<String, T> parser;
@@ -41,26 +37,6 @@ abstract class TextKeySerde<T> implements Serde<T>, Serializer<T>, Deserializer<
             throw new SerializationException("cannot deserialize " + typeName + " from topic " + topic + ": "
                     + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public Serializer<T> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        // Nothing to configure.
-    }
-
-    @Override
-    public void close() {
-        // Nothing to release.
     }
 
     @Override
