@@ -117,6 +117,26 @@ class PrefixMatcherTest {
     }
 
     @Test
+    void expiriesAndInstantsFarFromTodayCompareExactly() {
+        // Beyond what a long of epoch nanoseconds holds (years 1678-2262), on either side.
+        Instant farFuture = Instant.parse("2500-01-01T00:00:00Z");
+        matcher.put(cidr("10.0.0.0/8"), "ancient", Instant.parse("1600-01-01T00:00:00Z"));
+        matcher.put(cidr("10.1.0.0/16"), "until 2500", farFuture);
+        matcher.put(cidr("10.1.2.0/24"), "until the end of time", Instant.MAX);
+
+        assertThat(valueAt("10.1.2.3", T0)).contains("until the end of time");
+        assertThat(valueAt("10.1.9.9", T0)).contains("until 2500");
+        assertThat(valueAt("10.2.0.0", T0)).isEmpty();
+        assertThat(valueAt("10.1.9.9", farFuture.minusNanos(1))).contains("until 2500");
+        assertThat(valueAt("10.1.9.9", farFuture)).isEmpty();
+        assertThat(valueAt("10.2.0.0", Instant.parse("1500-01-01T00:00:00Z"))).contains("ancient");
+        assertThat(valueAt("10.1.2.3", Instant.MAX.minusNanos(1))).contains("until the end of time");
+        assertThat(valueAt("10.1.2.3", Instant.MAX)).isEmpty();
+        assertThat(matcher.removeExpired(farFuture)).isEqualTo(2);
+        assertThat(matcher.size()).isEqualTo(1);
+    }
+
+    @Test
     void whenEveryCoveringEntryHasExpiredNothingMatches() {
         matcher.put(cidr("2001:db8::/32"), "a", T0);
         matcher.put(cidr("2001:db8::/48"), "b", T0.plusSeconds(1));
