@@ -106,7 +106,7 @@ public class PrefixMatcherBenchmark {
         if (measure) {
             long singles = reference.mappingCount();
             System.out.printf("%n[heap] %,d entries: matcher %s (%d B/entry: tables + one match each); "
-                            + "the Cidr keys it holds %s (%d B/entry, shared with the caller); "
+                            + "the generated entries it refers to (Cidr objects, expiry instants, arrays) %s (%d B/entry); "
                             + "reference ConcurrentHashMap of the %,d single addresses %s (%d B/entry)%n",
                     entries, mib(afterMatcher - afterKeys), (afterMatcher - afterKeys) / entries,
                     mib(afterKeys - before), (afterKeys - before) / entries,

@@ -2,6 +2,7 @@ package io.iptracking.common.ip;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,7 +23,13 @@ import java.util.concurrent.locks.StampedLock;
  * writes, and never block unless a write is modifying the table at that very moment. Writes
  * ({@link #put}, {@link #remove}, {@link #removeExpired}) are serialized internally, so several
  * writer threads are safe, but the intended use is one writer (the list consumer). Every lookup sees
- * the state between two single-entry writes, never a half-applied one.
+ * the state between two single-entry writes, never a half-applied one. Growing a table and
+ * rebuilding its directory happen beside the live one, which readers keep using until a brief swap.
+ *
+ * <p><b>Cost.</b> A lookup reads one directory word and then probes, as a rule, one or two hash slots,
+ * whatever the number of entries; it allocates nothing on a miss and one {@code Optional} on a hit.
+ * The tables take about 85 bytes per entry at a million entries (twice that for a moment while a
+ * table grows), besides the {@code Cidr} and value objects, which are the caller's.
  *
  * @param <V> the value stored with each entry (e.g. the list entry itself)
  */
@@ -82,7 +89,7 @@ public final class PrefixMatcher<V> {
             if (slot >= 0) {
                 long stamp = lock.writeLock();
                 try {
-                    table.matches[slot] = match;
+                    table.replace(slot, match);
                 } finally {
                     lock.unlockWrite(stamp);
                 }
@@ -130,18 +137,10 @@ public final class PrefixMatcher<V> {
                 return 0;
             }
             List<Cidr> expired = new ArrayList<>();
+            long nowWord = Expiry.nowWord(now);
             Instant earliestLeft = null;
             for (Table table : List.of(v4, v6)) {
-                for (Match<?> m : table.matches) {
-                    if (m == null || m.expiresAt() == null) {
-                        continue;
-                    }
-                    if (!m.isActiveAt(now)) {
-                        expired.add(m.cidr());
-                    } else if (earliestLeft == null || m.expiresAt().isBefore(earliestLeft)) {
-                        earliestLeft = m.expiresAt();
-                    }
-                }
+                earliestLeft = table.collectExpired(nowWord, now, expired, earliestLeft);
             }
             for (Cidr cidr : expired) {
                 removeLocked(cidr);
@@ -167,14 +166,15 @@ public final class PrefixMatcher<V> {
         boolean ipv4 = ip.isIpv4();
         long high = ip.high();
         long low = ip.low();
+        long nowWord = Expiry.nowWord(now);
         // Optimistic read: no write to shared memory on the hot path. A concurrent write may make the
         // probe read a torn state; validate() detects it and the read is redone under the read lock.
         long stamp = lock.tryOptimisticRead();
-        Match<?> match = ipv4 ? v4.lookup(low, now) : v6.lookup(high, low, now);
+        Match<?> match = ipv4 ? v4.lookup(low, nowWord, now) : v6.lookup(high, low, nowWord, now);
         if (!lock.validate(stamp)) {
             stamp = lock.readLock();
             try {
-                match = ipv4 ? v4.lookup(low, now) : v6.lookup(high, low, now);
+                match = ipv4 ? v4.lookup(low, nowWord, now) : v6.lookup(high, low, nowWord, now);
             } finally {
                 lock.unlockRead(stamp);
             }
@@ -215,33 +215,87 @@ public final class PrefixMatcher<V> {
         } finally {
             lock.unlockWrite(stamp);
         }
+        if (table.isDirectoryStale()) {
+            long[] fresh = table.buildDirectory();
+            stamp = lock.writeLock();
+            try {
+                table.replaceDirectory(fresh);
+            } finally {
+                lock.unlockWrite(stamp);
+            }
+        }
         return true;
     }
 
     /**
+     * Expiry instants as longs kept beside the keys, so that a lookup tests them without reading the
+     * entry object (one cache miss fewer per candidate).
+     */
+    private static final class Expiry {
+
+        static final long NEVER = Long.MAX_VALUE;
+        /** For instants outside the years 1678–2262 a long of nanoseconds cannot hold: compare the Instants. */
+        static final long EXACT = Long.MIN_VALUE;
+        private static final long NANOS_PER_SECOND = 1_000_000_000L;
+        private static final long MAX_SECONDS = Long.MAX_VALUE / NANOS_PER_SECOND - 1;
+
+        private Expiry() {
+        }
+
+        static long word(Instant expiresAtOrNull) {
+            return expiresAtOrNull == null ? NEVER : nowWord(expiresAtOrNull);
+        }
+
+        /** Epoch nanoseconds, or {@link #EXACT}; never {@link #NEVER}. */
+        static long nowWord(Instant t) {
+            long s = t.getEpochSecond();
+            return s > MAX_SECONDS || s < -MAX_SECONDS ? EXACT : s * NANOS_PER_SECOND + t.getNano();
+        }
+
+        static boolean isActive(long expiry, long nowWord, Match<?> m, Instant now) {
+            return expiry == EXACT || nowWord == EXACT ? m.isActiveAt(now) : nowWord < expiry;
+        }
+    }
+
+    /**
      * An open-addressing hash table (linear probing, backward-shift deletion, no tombstones) keyed by
-     * (network, prefix length), with the set of prefix lengths present so a lookup probes only those.
-     * Writers mutate it only under the write lock; readers may read it while it is being mutated and
-     * must then discard what they read, so every reader loop is bounded and tolerates torn slots.
+     * (network, prefix length), and a directory that tells a lookup which prefix lengths can match
+     * near its address, so that it probes only those, from the longest. At a million entries each
+     * probe is a cache miss, and the directory (a few MiB at most) is what keeps a lookup to one or
+     * two of them.
+     *
+     * <p>Directory bits are set on insert but not cleared on delete (that would need a count per bit):
+     * a stale bit costs a useless probe, never a wrong answer. After enough deletes the directory is
+     * rebuilt off the lock and swapped in. Writers mutate under the write lock; readers may read while
+     * a mutation is under way and then discard what they read, so every reader loop is bounded and
+     * tolerates torn slots.
      */
     private abstract static sealed class Table permits V4Table, V6Table {
 
         /** At most this share of slots is used, which keeps probe sequences short. */
         private static final double MAX_LOAD = 0.6;
+        private static final int MIN_DIRECTORY_BITS = 4;
 
         final Match<?>[] matches;
+        /** {@code stride} longs per slot: the key words, then the expiry word. */
+        final long[] keys;
+        final int stride;
         final int shift;
         final int maxSize;
-        final int[] countByLength;
-        /** Bit p of word p / 64 is set while an entry of prefix length p is present. */
-        final long[] lengths = new long[3];
+        final int directoryBits;
+        long[] directory;
         int size;
+        private int deletesSinceDirectoryBuilt;
 
-        Table(int capacity, int maxPrefix) {
-            matches = new Match<?>[capacity];
-            shift = 64 - Integer.numberOfTrailingZeros(capacity);
-            maxSize = (int) (capacity * MAX_LOAD);
-            countByLength = new int[maxPrefix + 1];
+        Table(int capacity, int stride, int directoryBitsBelowCapacity, int maxDirectoryBits, int wordsPerBucket) {
+            int log2 = Integer.numberOfTrailingZeros(capacity);
+            this.matches = new Match<?>[capacity];
+            this.keys = new long[capacity * stride];
+            this.stride = stride;
+            this.shift = 64 - log2;
+            this.maxSize = (int) (capacity * MAX_LOAD);
+            this.directoryBits = Math.clamp(log2 - directoryBitsBelowCapacity, MIN_DIRECTORY_BITS, maxDirectoryBits);
+            this.directory = new long[wordsPerBucket << directoryBits];
         }
 
         final int capacity() {
@@ -251,20 +305,32 @@ public final class PrefixMatcher<V> {
         /** The slot of {@code cidr}, or -1. Writers only. */
         abstract int find(Cidr cidr);
 
-        /** Stores a new key in its first free slot. */
+        /** Stores a new key in its first free slot, with {@link #occupy}. */
         abstract void insert(Cidr cidr, Match<?> match);
+
+        /** Sets the directory bits of an entry. */
+        abstract void mark(long[] directory, Cidr cidr);
 
         /** The slot where the key now in {@code slot} would start probing. */
         abstract int home(int slot);
 
         abstract boolean isFree(int slot);
 
-        /** Moves key and match from one slot to another, leaving {@code from} as it was. */
-        abstract void move(int from, int to);
-
-        abstract void clear(int slot);
+        abstract void forgetLength(int prefixLength);
 
         abstract Table newTable(int capacity);
+
+        final void occupy(int slot, Cidr cidr, Match<?> match) {
+            keys[slot * stride + stride - 1] = Expiry.word(match.expiresAt());
+            matches[slot] = match;
+            size++;
+            mark(directory, cidr);
+        }
+
+        final void replace(int slot, Match<?> match) {
+            keys[slot * stride + stride - 1] = Expiry.word(match.expiresAt());
+            matches[slot] = match;
+        }
 
         /** A copy of this table with {@code capacity} slots; this one is left untouched for readers. */
         final Table rehash(int capacity) {
@@ -277,13 +343,6 @@ public final class PrefixMatcher<V> {
             return t;
         }
 
-        final void added(int prefixLength) {
-            size++;
-            if (countByLength[prefixLength]++ == 0) {
-                lengths[prefixLength >>> 6] |= 1L << prefixLength;
-            }
-        }
-
         /** Deletes the key in {@code slot}, shifting later keys of its probe sequence back. */
         final void delete(int slot, int prefixLength) {
             int mask = capacity() - 1;
@@ -291,31 +350,72 @@ public final class PrefixMatcher<V> {
             for (int j = (hole + 1) & mask; !isFree(j); j = (j + 1) & mask) {
                 // The key in j may fill the hole unless its home lies cyclically in (hole, j].
                 if (((j - home(j)) & mask) >= ((j - hole) & mask)) {
-                    move(j, hole);
+                    System.arraycopy(keys, j * stride, keys, hole * stride, stride);
+                    matches[hole] = matches[j];
                     hole = j;
                 }
             }
-            clear(hole);
+            Arrays.fill(keys, hole * stride, hole * stride + stride, 0L);
+            matches[hole] = null;
             size--;
-            if (--countByLength[prefixLength] == 0) {
-                lengths[prefixLength >>> 6] &= ~(1L << prefixLength);
-            }
+            deletesSinceDirectoryBuilt++;
+            forgetLength(prefixLength);
         }
 
-        static Match<?> activeOrNull(Match<?> m, Instant now) {
-            // m is null only in a torn read; the caller's validation then discards the result.
-            return m != null && m.isActiveAt(now) ? m : null;
+        /**
+         * Adds the ranges of the entries expired at {@code now} to {@code expired}; returns the earliest
+         * expiry left, given the earliest seen so far. Writers only.
+         */
+        final Instant collectExpired(long nowWord, Instant now, List<Cidr> expired, Instant earliestSoFar) {
+            Instant earliest = earliestSoFar;
+            for (int slot = 0; slot < matches.length; slot++) {
+                Match<?> m = matches[slot];
+                long expiry = keys[slot * stride + stride - 1];
+                if (m == null || expiry == Expiry.NEVER) {
+                    continue;
+                }
+                if (!Expiry.isActive(expiry, nowWord, m, now)) {
+                    expired.add(m.cidr());
+                } else if (earliest == null || m.expiresAt().isBefore(earliest)) {
+                    earliest = m.expiresAt();
+                }
+            }
+            return earliest;
+        }
+
+        final boolean isDirectoryStale() {
+            return deletesSinceDirectoryBuilt > 64 + size / 4;
+        }
+
+        /** A directory of the entries present now. Writers only; readers go on using the old one. */
+        final long[] buildDirectory() {
+            long[] fresh = new long[directory.length];
+            for (Match<?> m : matches) {
+                if (m != null) {
+                    mark(fresh, m.cidr());
+                }
+            }
+            return fresh;
+        }
+
+        final void replaceDirectory(long[] fresh) {
+            directory = fresh;
+            deletesSinceDirectoryBuilt = 0;
         }
     }
 
-    /** IPv4: one long per slot, {@code (prefix + 1) << 32 | network}, so 0 marks a free slot. */
+    /**
+     * IPv4: per slot the key {@code (prefix + 1) << 32 | network} (0 marks a free slot) and the expiry.
+     * The directory has one long per block of addresses (a /18 at full size): bits 0–31 say which
+     * lengths below 32 have an entry in the block or covering it, and bits 32–63 are a Bloom filter
+     * (two bits per address) of the block's single addresses.
+     */
     private static final class V4Table extends Table {
 
-        final long[] keys;
+        private static final long LENGTH_BITS = 0xFFFF_FFFFL;
 
         V4Table(int capacity) {
-            super(capacity, 32);
-            keys = new long[capacity];
+            super(capacity, 2, 3, 18, 1);
         }
 
         static long key(long network, int prefixLength) {
@@ -327,29 +427,50 @@ public final class PrefixMatcher<V> {
             return (int) ((key * 0x9E37_79B9_7F4A_7C15L) >>> shift);
         }
 
-        Match<?> lookup(long address, Instant now) {
-            long[] keys = this.keys;
-            Match<?>[] matches = this.matches;
-            int shift = this.shift;
-            int mask = keys.length - 1;
-            long remaining = lengths[0];
+        static long addressBits(long address) {
+            long h = address * 0xC2B2_AE3D_27D4_EB4FL;
+            return 1L << (32 + (int) (h >>> 59)) | 1L << (32 + ((int) (h >>> 54) & 31));
+        }
+
+        Match<?> lookup(long address, long nowWord, Instant now) {
+            long[] directory = this.directory;
+            // A torn read may pair a directory with a table of another size: mask the index.
+            long block = directory[(int) (address >>> (32 - directoryBits)) & (directory.length - 1)];
+            long bits = addressBits(address);
+            if ((block & bits) == bits) {
+                Match<?> m = probe(key(address, 32), nowWord, now);
+                if (m != null) {
+                    return m;
+                }
+            }
+            long remaining = block & LENGTH_BITS;
             while (remaining != 0) {
                 int p = 63 - Long.numberOfLeadingZeros(remaining);
                 remaining &= ~(1L << p);
-                long key = key(address & (0xFFFF_FFFFL << (32 - p)) & 0xFFFF_FFFFL, p);
-                int slot = hash(key, shift);
-                for (int n = 0; n <= mask; n++, slot = (slot + 1) & mask) {
-                    long k = keys[slot];
-                    if (k == key) {
-                        Match<?> m = activeOrNull(matches[slot], now);
-                        if (m != null) {
-                            return m;
-                        }
-                        break;
-                    }
-                    if (k == 0) {
-                        break;
-                    }
+                Match<?> m = probe(key(address & (LENGTH_BITS << (32 - p)) & LENGTH_BITS, p), nowWord, now);
+                if (m != null) {
+                    return m;
+                }
+            }
+            return null;
+        }
+
+        /** The active entry with exactly this key, or null. */
+        private Match<?> probe(long key, long nowWord, Instant now) {
+            long[] keys = this.keys;
+            Match<?>[] matches = this.matches;
+            int mask = matches.length - 1;
+            int slot = hash(key, shift);
+            for (int n = 0; n <= mask; n++, slot = (slot + 1) & mask) {
+                long k = keys[slot << 1];
+                // Read with the key and used in the same test, so that both cache misses overlap.
+                // Null only in a torn read.
+                Match<?> m = matches[slot];
+                if (k == key & m != null) {
+                    return Expiry.isActive(keys[(slot << 1) + 1], nowWord, m, now) ? m : null;
+                }
+                if (k == 0) {
+                    return null;
                 }
             }
             return null;
@@ -358,9 +479,9 @@ public final class PrefixMatcher<V> {
         @Override
         int find(Cidr cidr) {
             long key = key(cidr.network().low(), cidr.prefixLength());
-            int mask = keys.length - 1;
-            for (int slot = hash(key, shift); keys[slot] != 0; slot = (slot + 1) & mask) {
-                if (keys[slot] == key) {
+            int mask = matches.length - 1;
+            for (int slot = hash(key, shift); keys[slot << 1] != 0; slot = (slot + 1) & mask) {
+                if (keys[slot << 1] == key) {
                     return slot;
                 }
             }
@@ -370,36 +491,44 @@ public final class PrefixMatcher<V> {
         @Override
         void insert(Cidr cidr, Match<?> match) {
             long key = key(cidr.network().low(), cidr.prefixLength());
-            int mask = keys.length - 1;
+            int mask = matches.length - 1;
             int slot = hash(key, shift);
-            while (keys[slot] != 0) {
+            while (keys[slot << 1] != 0) {
                 slot = (slot + 1) & mask;
             }
-            keys[slot] = key;
-            matches[slot] = match;
-            added(cidr.prefixLength());
+            keys[slot << 1] = key;
+            occupy(slot, cidr, match);
+        }
+
+        @Override
+        void mark(long[] directory, Cidr cidr) {
+            long network = cidr.network().low();
+            int p = cidr.prefixLength();
+            int first = (int) (network >>> (32 - directoryBits));
+            if (p == 32) {
+                directory[first] |= addressBits(network);
+                return;
+            }
+            // A range wider than a block covers 2^(bits - p) of them; /0 covers every one.
+            int blocks = p >= directoryBits ? 1 : 1 << (directoryBits - p);
+            for (int b = first; b < first + blocks; b++) {
+                directory[b] |= 1L << p;
+            }
+        }
+
+        @Override
+        void forgetLength(int prefixLength) {
+            // Nothing kept per length: the directory alone says which lengths to probe.
         }
 
         @Override
         int home(int slot) {
-            return hash(keys[slot], shift);
+            return hash(keys[slot << 1], shift);
         }
 
         @Override
         boolean isFree(int slot) {
-            return keys[slot] == 0;
-        }
-
-        @Override
-        void move(int from, int to) {
-            keys[to] = keys[from];
-            matches[to] = matches[from];
-        }
-
-        @Override
-        void clear(int slot) {
-            keys[slot] = 0;
-            matches[slot] = null;
+            return keys[slot << 1] == 0;
         }
 
         @Override
@@ -408,9 +537,16 @@ public final class PrefixMatcher<V> {
         }
     }
 
-    /** IPv6: three longs per slot, network high and low words and {@code prefix + 1} (0 marks free). */
+    /**
+     * IPv6: per slot the network's high and low words, {@code prefix + 1} (0 marks a free slot) and the
+     * expiry. The directory is indexed by a hash of the first 32 bits (a typical provider allocation):
+     * per bucket, one long holds the lengths 32–95 of the entries under that /32, the other the lengths
+     * 96–127 in its low half and a Bloom filter of its single addresses in the high half. Entries
+     * shorter than /32 are few, and probed for every lookup.
+     */
     private static final class V6Table extends Table {
 
+        private static final int DIRECTORY_PREFIX = 32;
         private static final long[] MASK_HIGH = new long[129];
         private static final long[] MASK_LOW = new long[129];
 
@@ -421,11 +557,12 @@ public final class PrefixMatcher<V> {
             }
         }
 
-        final long[] keys;
+        private final int[] shortCounts = new int[DIRECTORY_PREFIX];
+        /** Bit p is set while an entry of length p < 32 is present. */
+        long shortLengths;
 
         V6Table(int capacity) {
-            super(capacity, 128);
-            keys = new long[capacity * 3];
+            super(capacity, 4, 2, 16, 2);
         }
 
         static int hash(long high, long low, int prefixLength, int shift) {
@@ -434,34 +571,67 @@ public final class PrefixMatcher<V> {
             return (int) (h >>> shift);
         }
 
-        Match<?> lookup(long high, long low, Instant now) {
+        static long addressBits(long high, long low) {
+            long h = (high * 0x9E37_79B9_7F4A_7C15L + low) * 0xC2B2_AE3D_27D4_EB4FL;
+            return 1L << (32 + (int) (h >>> 59)) | 1L << (32 + ((int) (h >>> 54) & 31));
+        }
+
+        /** Index of the bucket's first word. */
+        int bucket(long high) {
+            return (int) (((high >>> 32) * 0x9E37_79B9_7F4A_7C15L) >>> (64 - directoryBits)) << 1;
+        }
+
+        Match<?> lookup(long high, long low, long nowWord, Instant now) {
+            long[] directory = this.directory;
+            // A torn read may pair a directory with a table of another size: mask the index.
+            int b = bucket(high) & (directory.length - 2);
+            long upper = directory[b + 1];
+            long bits = addressBits(high, low);
+            Match<?> m = (upper & bits) == bits ? probe(high, low, 128, nowWord, now) : null;
+            if (m == null) {
+                m = probeLengths(upper & 0xFFFF_FFFFL, 96, high, low, nowWord, now);
+            }
+            if (m == null) {
+                m = probeLengths(directory[b], 32, high, low, nowWord, now);
+            }
+            if (m == null) {
+                m = probeLengths(shortLengths, 0, high, low, nowWord, now);
+            }
+            return m;
+        }
+
+        /** Probes the lengths {@code offset + i} for each bit i of {@code lengths}, longest first. */
+        private Match<?> probeLengths(long lengths, int offset, long high, long low, long nowWord, Instant now) {
+            long remaining = lengths;
+            while (remaining != 0) {
+                int bit = 63 - Long.numberOfLeadingZeros(remaining);
+                remaining &= ~(1L << bit);
+                int p = offset + bit;
+                Match<?> m = probe(high & MASK_HIGH[p], low & MASK_LOW[p], p, nowWord, now);
+                if (m != null) {
+                    return m;
+                }
+            }
+            return null;
+        }
+
+        /** The active entry with exactly this network and length, or null. */
+        private Match<?> probe(long h, long l, int p, long nowWord, Instant now) {
             long[] keys = this.keys;
             Match<?>[] matches = this.matches;
-            int shift = this.shift;
             int mask = matches.length - 1;
-            for (int word = 2; word >= 0; word--) {
-                long remaining = lengths[word];
-                while (remaining != 0) {
-                    int bit = 63 - Long.numberOfLeadingZeros(remaining);
-                    remaining &= ~(1L << bit);
-                    int p = (word << 6) | bit;
-                    long h = high & MASK_HIGH[p];
-                    long l = low & MASK_LOW[p];
-                    int slot = hash(h, l, p, shift);
-                    for (int n = 0; n <= mask; n++, slot = (slot + 1) & mask) {
-                        int i = slot * 3;
-                        long meta = keys[i + 2];
-                        if (meta == p + 1 && keys[i] == h && keys[i + 1] == l) {
-                            Match<?> m = activeOrNull(matches[slot], now);
-                            if (m != null) {
-                                return m;
-                            }
-                            break;
-                        }
-                        if (meta == 0) {
-                            break;
-                        }
-                    }
+            int slot = hash(h, l, p, shift);
+            for (int n = 0; n <= mask; n++, slot = (slot + 1) & mask) {
+                int i = slot << 2;
+                long meta = keys[i + 2];
+                // Read with the key and used in the same test, so that both cache misses overlap.
+                // Null only in a torn read.
+                Match<?> m = matches[slot];
+                if (meta == p + 1 & keys[i] == h & keys[i + 1] == l & m != null) {
+                    return Expiry.isActive(keys[i + 3], nowWord, m, now) ? m : null;
+                }
+                if (meta == 0) {
+                    return null;
                 }
             }
             return null;
@@ -473,8 +643,8 @@ public final class PrefixMatcher<V> {
             long l = cidr.network().low();
             int p = cidr.prefixLength();
             int mask = matches.length - 1;
-            for (int slot = hash(h, l, p, shift); keys[slot * 3 + 2] != 0; slot = (slot + 1) & mask) {
-                int i = slot * 3;
+            for (int slot = hash(h, l, p, shift); keys[(slot << 2) + 2] != 0; slot = (slot + 1) & mask) {
+                int i = slot << 2;
                 if (keys[i + 2] == p + 1 && keys[i] == h && keys[i + 1] == l) {
                     return slot;
                 }
@@ -489,39 +659,51 @@ public final class PrefixMatcher<V> {
             int p = cidr.prefixLength();
             int mask = matches.length - 1;
             int slot = hash(h, l, p, shift);
-            while (keys[slot * 3 + 2] != 0) {
+            while (keys[(slot << 2) + 2] != 0) {
                 slot = (slot + 1) & mask;
             }
-            keys[slot * 3] = h;
-            keys[slot * 3 + 1] = l;
-            keys[slot * 3 + 2] = p + 1;
-            matches[slot] = match;
-            added(p);
+            keys[slot << 2] = h;
+            keys[(slot << 2) + 1] = l;
+            keys[(slot << 2) + 2] = p + 1;
+            if (p < DIRECTORY_PREFIX && shortCounts[p]++ == 0) {
+                shortLengths |= 1L << p;
+            }
+            occupy(slot, cidr, match);
+        }
+
+        @Override
+        void mark(long[] directory, Cidr cidr) {
+            int p = cidr.prefixLength();
+            if (p < DIRECTORY_PREFIX) {
+                return;
+            }
+            long high = cidr.network().high();
+            int b = bucket(high);
+            if (p == 128) {
+                directory[b + 1] |= addressBits(high, cidr.network().low());
+            } else if (p >= 96) {
+                directory[b + 1] |= 1L << (p - 96);
+            } else {
+                directory[b] |= 1L << (p - 32);
+            }
+        }
+
+        @Override
+        void forgetLength(int prefixLength) {
+            if (prefixLength < DIRECTORY_PREFIX && --shortCounts[prefixLength] == 0) {
+                shortLengths &= ~(1L << prefixLength);
+            }
         }
 
         @Override
         int home(int slot) {
-            int i = slot * 3;
+            int i = slot << 2;
             return hash(keys[i], keys[i + 1], (int) keys[i + 2] - 1, shift);
         }
 
         @Override
         boolean isFree(int slot) {
-            return keys[slot * 3 + 2] == 0;
-        }
-
-        @Override
-        void move(int from, int to) {
-            System.arraycopy(keys, from * 3, keys, to * 3, 3);
-            matches[to] = matches[from];
-        }
-
-        @Override
-        void clear(int slot) {
-            keys[slot * 3] = 0;
-            keys[slot * 3 + 1] = 0;
-            keys[slot * 3 + 2] = 0;
-            matches[slot] = null;
+            return keys[(slot << 2) + 2] == 0;
         }
 
         @Override

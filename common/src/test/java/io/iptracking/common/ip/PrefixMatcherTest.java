@@ -6,6 +6,7 @@ import io.iptracking.common.ip.PrefixMatcher.Match;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +115,26 @@ class PrefixMatcherTest {
         assertThat(valueAt("10.1.2.3", expiry)).contains("host, later");
         assertThat(valueAt("10.1.2.3", expiry.plusSeconds(30))).contains("permanent");
         assertThat(matcher.size()).as("expired entries stay until removed").isEqualTo(3);
+    }
+
+    @Test
+    void expiriesAndInstantsFarFromTodayCompareExactly() {
+        // Beyond what a long of epoch nanoseconds holds (years 1678-2262), on either side.
+        Instant farFuture = Instant.parse("2500-01-01T00:00:00Z");
+        matcher.put(cidr("10.0.0.0/8"), "ancient", Instant.parse("1600-01-01T00:00:00Z"));
+        matcher.put(cidr("10.1.0.0/16"), "until 2500", farFuture);
+        matcher.put(cidr("10.1.2.0/24"), "until the end of time", Instant.MAX);
+
+        assertThat(valueAt("10.1.2.3", T0)).contains("until the end of time");
+        assertThat(valueAt("10.1.9.9", T0)).contains("until 2500");
+        assertThat(valueAt("10.2.0.0", T0)).isEmpty();
+        assertThat(valueAt("10.1.9.9", farFuture.minusNanos(1))).contains("until 2500");
+        assertThat(valueAt("10.1.9.9", farFuture)).isEmpty();
+        assertThat(valueAt("10.2.0.0", Instant.parse("1500-01-01T00:00:00Z"))).contains("ancient");
+        assertThat(valueAt("10.1.2.3", Instant.MAX.minusNanos(1))).contains("until the end of time");
+        assertThat(valueAt("10.1.2.3", Instant.MAX)).isEmpty();
+        assertThat(matcher.removeExpired(farFuture)).isEqualTo(2);
+        assertThat(matcher.size()).isEqualTo(1);
     }
 
     @Test
@@ -277,9 +298,7 @@ class PrefixMatcherTest {
                 default -> Cidr.of(ClientIp.of(IpVersion.IPV6, 0x2001_0DB8_0000_0000L | (random.nextInt() & 0xFFFF_FFFFL),
                         random.nextLong()), 128);
             };
-            Match<String> m = new Match<>(c, "stable " + i, null);
-            stable.add(m);
-            matcher.put(c, m.value(), null);
+            stable.add(new Match<>(c, "stable " + i, null));
         }
         List<ClientIp> queries = new ArrayList<>();
         List<Match<String>> expected = new ArrayList<>();
@@ -293,12 +312,21 @@ class PrefixMatcherTest {
         List<Cidr> covering = List.of(cidr("0.0.0.0/0"), cidr("10.0.0.0/8"), cidr("10.0.0.0/12"),
                 cidr("::/0"), cidr("2001:db8::/32"), cidr("2000::/3"));
         List<Cidr> unrelated = new ArrayList<>();
-        for (int i = 0; i < 6_000; i++) {
-            unrelated.add(i % 2 == 0
+        while (unrelated.size() < 9_000) {
+            Cidr c = unrelated.size() % 2 == 0
                     ? Cidr.of(ClientIp.of(IpVersion.IPV4, 0, 0xAC10_0000L | random.nextInt(1 << 20)), 20 + random.nextInt(13))
-                    : Cidr.of(ClientIp.of(IpVersion.IPV6, 0x2001_0DB9_0000_0000L | (random.nextInt() & 0xFFFF_FFFFL), random.nextLong()),
-                            48 + random.nextInt(81)));
+                    : Cidr.of(ClientIp.of(IpVersion.IPV6, 0x2001_0DB9_0000_0000L | (random.nextInt() & 0xFFFF_FFFFL),
+                            random.nextLong()), 48 + random.nextInt(81));
+            if (!unrelated.contains(c)) {
+                unrelated.add(c);
+            }
         }
+        // Stable entries go in after some unrelated ones, so they sit away from their home slots and
+        // are shifted back while readers look them up whenever an entry before them is removed.
+        List<Cidr> first = unrelated.subList(0, 2_000);
+        first.forEach(c -> matcher.put(c, "churn", null));
+        stable.forEach(m -> matcher.put(m.cidr(), m.value(), null));
+        covering.forEach(c -> matcher.put(c, "covering", null));
 
         int readers = 3;
         CountDownLatch start = new CountDownLatch(1);
@@ -308,24 +336,33 @@ class PrefixMatcherTest {
             Future<Integer> writer = pool.submit(() -> {
                 start.await();
                 int writes = 0;
-                // Rounds add ever more entries (so tables are rebuilt while readers run), then remove them.
-                for (int round = 1; round <= 6; round++) {
-                    for (Cidr c : covering) {
-                        matcher.put(c, "covering", null);
+                // Growth: the tables are rebuilt while readers run.
+                for (Cidr c : unrelated.subList(first.size(), unrelated.size())) {
+                    matcher.put(c, "churn", null);
+                    writes++;
+                }
+                List<Cidr> order = new ArrayList<>(unrelated);
+                for (int round = 1; round <= 4; round++) {
+                    Collections.shuffle(order, random);
+                    for (Cidr c : order) {
+                        matcher.remove(c);
+                        writes++;
                     }
-                    List<Cidr> batch = unrelated.subList(0, round * 1_000);
-                    for (Cidr c : batch) {
+                    Collections.shuffle(order, random);
+                    for (Cidr c : order) {
                         matcher.put(c, "churn", round % 2 == 0 ? T0 : null);
                         writes++;
                     }
                     matcher.removeExpired(T0);
-                    for (Cidr c : batch) {
-                        matcher.remove(c);
-                        writes++;
-                    }
-                    for (Cidr c : covering) {
-                        matcher.remove(c);
-                    }
+                }
+                // Then near the maximum load, where probe sequences are long and each remove shifts
+                // the entries after it, stable ones included, back into the hole it leaves.
+                unrelated.forEach(c -> matcher.put(c, "churn", null));
+                for (int i = 0; i < 200_000; i++) {
+                    Cidr c = unrelated.get(i % unrelated.size());
+                    matcher.remove(c);
+                    matcher.put(c, "churn", null);
+                    writes += 2;
                 }
                 writerDone.set(true);
                 return writes;
@@ -337,7 +374,7 @@ class PrefixMatcherTest {
                     start.await();
                     // At least one pass; then until the writer (a fixed number of operations) is done.
                     // The cap is a safety net.
-                    for (int pass = 0; pass < 20_000 && (pass == 0 || !writerDone.get()); pass++) {
+                    for (int pass = 0; pass < 200_000 && (pass == 0 || !writerDone.get()); pass++) {
                         for (int i = 0; i < queries.size(); i++) {
                             int k = (i + offset * 97) % queries.size();
                             Optional<Match<String>> got = matcher.lookup(queries.get(k), T0);
@@ -345,10 +382,12 @@ class PrefixMatcherTest {
                                 return "query " + queries.get(k) + " expected " + expected.get(k) + " got " + got;
                             }
                         }
-                        for (Cidr c : unrelated.subList(pass % 50 * 100, pass % 50 * 100 + 100)) {
-                            Optional<Match<String>> got = matcher.lookup(c.network(), T0.minusSeconds(1));
-                            if (got.isPresent() && !got.get().cidr().contains(c.network())) {
-                                return "query " + c.network() + " matched unrelated " + got.get();
+                        // The entries that move most: whatever they answer must cover the query and be active.
+                        for (Cidr c : unrelated.subList(pass % 9 * 1_000, pass % 9 * 1_000 + 1_000)) {
+                            Instant now = T0.minusSeconds(1);
+                            Optional<Match<String>> got = matcher.lookup(c.network(), now);
+                            if (got.isPresent() && !(got.get().cidr().contains(c.network()) && got.get().isActiveAt(now))) {
+                                return "query " + c.network() + " at " + now + " matched " + got.get();
                             }
                         }
                     }
@@ -356,14 +395,14 @@ class PrefixMatcherTest {
                 }));
             }
             start.countDown();
-            assertThat(writer.get(60, TimeUnit.SECONDS)).isEqualTo(2 * (1_000 + 2_000 + 3_000 + 4_000 + 5_000 + 6_000));
+            assertThat(writer.get(60, TimeUnit.SECONDS)).isEqualTo(7_000 + 4 * 2 * 9_000 + 400_000);
             for (Future<String> result : results) {
                 assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo("ok");
             }
         } finally {
             pool.shutdownNow();
         }
-        assertThat(matcher.size()).isEqualTo(stable.size());
+        assertThat(matcher.size()).isEqualTo(stable.size() + covering.size() + unrelated.size());
     }
 
     /** Reference answer: a plain scan for the longest active entry containing the address. */
