@@ -7,7 +7,6 @@ import inet.ipaddr.ipv4.IPv4Address;
 import inet.ipaddr.ipv6.IPv6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Objects;
 
 /**
  * One client IP address, IPv4 or IPv6, in canonical form: IPv4-mapped IPv6 addresses are folded to
@@ -148,7 +147,8 @@ public final class ClientIp implements Comparable<ClientIp> {
 
     @Override
     public int hashCode() {
-        return Objects.hash(version, high, low);
+        // No Objects.hash: it boxes three values on every call, and maps keyed by client IP are hot.
+        return 31 * (31 * version.ordinal() + Long.hashCode(high)) + Long.hashCode(low);
     }
 
     /** IPv4 before IPv6, then numeric order. */
