@@ -1,13 +1,21 @@
 package io.iptracking.admin;
 
+import io.iptracking.admin.cli.AdminCommandLine;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** System of record: block/allow lists, flagged IPs, request log, reports. */
+/**
+ * System of record: block/allow lists, flagged IPs, request log, reports. Started without arguments
+ * it serves the API; started with a command ({@code block-ip …}) it runs that command and exits.
+ */
 @SpringBootApplication
 public class AdminApplication {
 
     public static void main(String[] args) {
+        if (AdminCommandLine.isCommand(args)) {
+            System.exit(AdminCommandLine.run(args, Map.of(), System.out, System.err));
+        }
         SpringApplication.run(AdminApplication.class, args);
     }
 }
