@@ -1,6 +1,15 @@
 package io.iptracking.admin;
 
 import io.iptracking.admin.audit.AuditLog;
+import io.iptracking.admin.flags.AutoBlockPolicy;
+import io.iptracking.admin.flags.FlagStore;
+import io.iptracking.admin.ips.IpErasure;
+import io.iptracking.admin.reports.Reports;
+import io.iptracking.admin.requestlog.RequestLog;
+import io.iptracking.admin.requestlog.RequestLogPartitions;
+import io.iptracking.admin.requestlog.RequestLogWriter;
+import io.iptracking.admin.requestlog.Retention;
+import io.iptracking.admin.requestlog.SensitivePaths;
 import io.iptracking.admin.lists.BlocklistRelay;
 import io.iptracking.admin.lists.BlocklistTopic;
 import io.iptracking.admin.lists.KafkaBlocklistTopic;
@@ -9,6 +18,7 @@ import io.iptracking.admin.lists.ListEntries;
 import io.iptracking.admin.lists.Outbox;
 import io.iptracking.admin.web.ApiKey;
 import io.iptracking.common.kafka.TopicCreation;
+import io.iptracking.common.privacy.IpTruncation;
 import io.iptracking.common.kafka.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +30,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -62,6 +73,49 @@ class AdminConfiguration {
     @Bean
     ListChanges listChanges(ListEntries entries, Outbox outbox, AuditLog audit, TransactionTemplate tx, Clock clock) {
         return new ListChanges(entries, outbox, audit, tx, clock);
+    }
+
+    @Bean
+    IpTruncation ipTruncation(AdminProperties p) {
+        return p.privacy().truncation();
+    }
+
+    @Bean
+    FlagStore flagStore(JdbcTemplate jdbcTemplate, JdbcClient jdbc) {
+        return new FlagStore(jdbcTemplate, jdbc);
+    }
+
+    @Bean
+    RequestLog requestLog(JdbcClient jdbc) {
+        return new RequestLog(jdbc);
+    }
+
+    @Bean
+    RequestLogWriter requestLogWriter(DataSource dataSource, IpTruncation truncation, AdminProperties p) {
+        return new RequestLogWriter(dataSource, truncation, new SensitivePaths(p.requestLog().sensitivePaths()));
+    }
+
+    @Bean
+    Retention retention(JdbcClient jdbc, RequestLog requestLog, FlagStore flags, AdminProperties p, Clock clock) {
+        AdminProperties.Retention r = p.retention();
+        return new Retention(new RequestLogPartitions(jdbc), requestLog, flags, r.requestLog(), r.flags(), r.hourly(), clock);
+    }
+
+    @Bean
+    Reports reports(JdbcClient jdbc, FlagStore flags) {
+        return new Reports(jdbc, flags);
+    }
+
+    @Bean
+    IpErasure ipErasure(FlagStore flags, RequestLog requestLog, ListEntries entries, AuditLog audit, IpTruncation truncation,
+            TransactionTemplate tx, Clock clock) {
+        return new IpErasure(flags, requestLog, entries, audit, truncation, tx, clock);
+    }
+
+    @Bean
+    AutoBlockPolicy autoBlockPolicy(AdminProperties p, ListChanges changes, ListEntries entries, Clock clock) {
+        AdminProperties.AutoBlock a = p.autoBlock();
+        return new AutoBlockPolicy(a.enabled(), a.rules(), a.minSeverity(), a.duration(), changes, entries, clock);
     }
 
     @Bean(destroyMethod = "close")

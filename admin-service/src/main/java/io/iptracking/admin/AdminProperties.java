@@ -61,7 +61,7 @@ public record AdminProperties(
      * @param apiKeys {@code name:role:sha256hex}, comma-separated; role is viewer or operator
      */
     public record Security(
-            @Valid @NotNull @DefaultValue List<ApiKey> apiKeys,
+            @NotNull @DefaultValue List<ApiKey> apiKeys,
             @NotNull @DefaultValue("16KB") DataSize maxRequestSize) {
     }
 

@@ -60,6 +60,12 @@ public final class AuditLog {
                 .list();
     }
 
+    public long count(String subjectOrNull) {
+        return subjectOrNull == null ? jdbc.sql("select count(*) from audit_log").query(Long.class).single()
+                : jdbc.sql("select count(*) from audit_log where subject = :subject").param("subject", subjectOrNull)
+                        .query(Long.class).single();
+    }
+
     private static String json(Object value) {
         return value == null ? null : Json.mapper().writeValueAsString(value);
     }
