@@ -74,7 +74,7 @@ public final class AutoBlockPolicy {
         }
         try {
             StoredEntry block = changes.create(new NewEntry(flag.ip().toCidr(), ListAction.BLOCK, reason, ListSource.AUTO, ACTOR,
-                    now.plus(duration)));
+                    null, duration));
             log.info("Auto-blocked {} for {} after flag {} ({})", flag.ip(), duration, flag.flagId(), flag.rule());
             return Optional.of(block);
         } catch (EntryExistsException e) {

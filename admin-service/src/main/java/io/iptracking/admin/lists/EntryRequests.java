@@ -46,9 +46,9 @@ public final class EntryRequests {
             throw new InvalidFieldException("expiresAt", "give either duration or expiresAt, not both");
         }
         Instant expiresAt = null;
+        Duration lifetime = null;
         if (durationText != null) {
-            Duration duration = duration("duration", durationText);
-            expiresAt = now.plus(duration);
+            lifetime = duration("duration", durationText);
         } else if (expiresAtText != null) {
             try {
                 expiresAt = Instant.parse(expiresAtText.strip());
@@ -59,7 +59,7 @@ public final class EntryRequests {
                 throw new InvalidFieldException("expiresAt", "is not in the future");
             }
         }
-        return new NewEntry(cidr, action, trimmed, source, actor, expiresAt);
+        return new NewEntry(cidr, action, trimmed, source, actor, expiresAt, lifetime);
     }
 
     /** An IP or CIDR; the error is the parser's exact reason. */

@@ -63,7 +63,8 @@ public final class ListChanges {
                 audit.record(now, SYSTEM_ACTOR, AuditLog.Action.ENTRY_EXPIRED, request.cidr().toString(),
                         existing.get().entry(), null);
             }
-            Instant expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
+            Instant expiresAt = request.lifetime() != null ? now.plus(request.lifetime()).truncatedTo(ChronoUnit.MICROS)
+                    : request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
             if (expiresAt != null && !expiresAt.isAfter(now)) {
                 throw new InvalidFieldException("expiresAt", "is not in the future");
             }

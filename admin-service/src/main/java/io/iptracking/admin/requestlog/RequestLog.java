@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Reads and erases the request log by client (at the precision it is stored). */
@@ -43,7 +44,8 @@ public final class RequestLog {
                     topPaths.put(rs.getString("path"), rs.getLong("n"));
                 });
         Timestamp last = jdbc.sql("select max(ts) from request_log where client = cast(:client as cidr) and ts >= :since")
-                .param("client", client.toString()).param("since", Timestamp.from(since)).query(Timestamp.class).single();
+                .param("client", client.toString()).param("since", Timestamp.from(since))
+                .query((rs, n) -> Optional.ofNullable(rs.getTimestamp(1))).single().orElse(null);
         long total = byDecision.values().stream().mapToLong(Long::longValue).sum();
         return new Activity(client.toString(), since, total, last == null ? null : last.toInstant(), byDecision, topPaths);
     }

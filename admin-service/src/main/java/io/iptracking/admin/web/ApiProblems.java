@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -77,10 +78,20 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             problem = invalid(path(json), "has the wrong type: " + json.getOriginalMessage().split("\n")[0]);
         } else if (cause == null) {
             problem = Problems.of(HttpStatus.BAD_REQUEST, Problems.MALFORMED_BODY, "Malformed body", "a JSON request body is required");
-        } else {
+        } else if (cause instanceof tools.jackson.core.exc.StreamReadException) {
             problem = Problems.of(HttpStatus.BAD_REQUEST, Problems.MALFORMED_BODY, "Malformed body", "the request body is not valid JSON");
+        } else {
+            problem = Problems.of(HttpStatus.BAD_REQUEST, Problems.MALFORMED_BODY, "Malformed body",
+                    "the request body is not the JSON object this endpoint takes");
         }
         return ResponseEntity.status(problem.getStatus()).body(problem);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .body(Problems.of(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Not found", "no such path: /" + ex.getResourcePath()));
     }
 
     @Override
