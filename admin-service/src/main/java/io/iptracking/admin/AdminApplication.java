@@ -4,12 +4,14 @@ import io.iptracking.admin.cli.AdminCommandLine;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
 /**
  * System of record: block/allow lists, flagged IPs, request log, reports. Started without arguments
  * it serves the API; started with a command ({@code block-ip …}) it runs that command and exits.
  */
-@SpringBootApplication
+// API keys are the only callers: no default user (and no generated password in the log).
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 public class AdminApplication {
 
     public static void main(String[] args) {

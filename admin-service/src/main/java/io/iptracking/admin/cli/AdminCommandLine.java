@@ -28,6 +28,7 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * The command line in the service's jar ({@code java -jar admin-service.jar block-ip 203.0.113.7
@@ -45,9 +46,12 @@ public final class AdminCommandLine {
     private AdminCommandLine() {
     }
 
-    /** True when {@code args} starts with a command rather than being the service's arguments. */
+    /**
+     * True when {@code args} starts with a command rather than the service's own arguments
+     * ({@code --server.port=…}): a misspelt command must get the usage, not start a server.
+     */
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && Command.isCommand(args[0]);
+        return args.length > 0 && (Command.isCommand(args[0]) || !args[0].startsWith("--"));
     }
 
     /**
@@ -91,16 +95,18 @@ public final class AdminCommandLine {
     }
 
     private static int withContext(Command command, Map<String, Object> properties, PrintStream out, PrintStream err) {
+        // The command prints what the operator needs; logs would bury it (LOGGING_LEVEL_ROOT=INFO shows them).
         Map<String, Object> defaults = new HashMap<>();
-        defaults.put("logging.level.root", "WARN");
-        defaults.put("logging.level.org.apache.kafka", "ERROR");
+        defaults.put("logging.level.root", "OFF");
+        defaults.put("logging.level.org.apache.kafka", "OFF");
         defaults.put("spring.main.log-startup-info", "false");
-        defaults.put("management.endpoints.enabled-by-default", "false");
-        defaults.putAll(properties);
         SpringApplicationBuilder builder = new SpringApplicationBuilder(AdminApplication.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
-                .properties(defaults);
+                .properties(defaults)
+                // Above application.yml and the environment: what the caller passes wins.
+                .initializers(context -> context.getEnvironment().getPropertySources()
+                        .addFirst(new MapPropertySource("admin-command-line", new HashMap<>(properties))));
         // The command's own arguments are not Spring properties (--reason would become one).
         builder.application().setAddCommandLineProperties(false);
         try (ConfigurableApplicationContext context = builder.run()) {
@@ -113,12 +119,13 @@ public final class AdminCommandLine {
         }
     }
 
+    /** The innermost cause says what is wrong ("database does not exist"); the wrapping says where. */
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root == e ? e.getMessage() : e.getMessage() + " (" + root.getMessage() + ")";
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     /** Runs commands against the beans of a started context. */

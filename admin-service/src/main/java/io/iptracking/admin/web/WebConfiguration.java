@@ -15,8 +15,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -78,14 +76,6 @@ public class WebConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll());
         return http.build();
-    }
-
-    /** API keys are the only users; this keeps Spring Boot from making up a default user. */
-    @Bean
-    UserDetailsService noUsers() {
-        return username -> {
-            throw new UsernameNotFoundException("the admin API authenticates API keys only");
-        };
     }
 
     @Bean
