@@ -74,6 +74,35 @@ class BlocklistIT {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheApiAndSwaggerUiIsServed() {
+        ApiClient anonymous = new ApiClient(port, null);
+        ApiClient.Response doc = anonymous.get("/v3/api-docs");
+        assertThat(doc.status()).as(doc.toString()).isEqualTo(200);
+        JsonNode paths = doc.json().get("paths");
+        assertThat(paths.has("/api/v1/blocks")).isTrue();
+        assertThat(paths.has("/api/v1/ips/{ip}/data")).isTrue();
+        assertThat(paths.has("/api/v1/reports/summary")).isTrue();
+        assertThat(doc.json().get("components").get("securitySchemes").has("apiKey")).isTrue();
+        assertThat(anonymous.get("/swagger-ui/index.html").status()).isEqualTo(200);
+    }
+
+    @Test
+    void everyChangeIsAuditedWithActorAndBeforeAndAfter() {
+        long id = operator.post("/api/v1/blocks", "{\"cidr\":\"192.0.2.130\",\"reason\":\"audited\"}").json().get("id").asLong();
+        operator.delete("/api/v1/blocks/" + id);
+        JsonNode audit = viewer.get("/api/v1/audit?subject=192.0.2.130/32").json();
+        assertThat(audit.get("total").asLong()).isEqualTo(2);
+        JsonNode deleted = audit.get("items").get(0);
+        assertThat(deleted.get("action").asString()).isEqualTo("ENTRY_DELETED");
+        assertThat(deleted.get("actor").asString()).isEqualTo("it-operator");
+        assertThat(deleted.get("before").get("reason").asString()).isEqualTo("audited");
+        assertThat(deleted.get("after").isNull()).isTrue();
+        JsonNode created = audit.get("items").get(1);
+        assertThat(created.get("action").asString()).isEqualTo("ENTRY_CREATED");
+        assertThat(created.get("after").get("cidr").asString()).isEqualTo("192.0.2.130/32");
+    }
+
+    @Test
     void aPostedBlockReachesTheTopicKeyedByItsCidr() {
         ApiClient.Response created = operator.post("/api/v1/blocks",
                 "{\"cidr\":\"198.51.100.7\",\"reason\":\"credential stuffing\",\"duration\":\"24h\"}");

@@ -1,6 +1,11 @@
 package io.iptracking.admin.web;
 
 import io.iptracking.admin.AdminProperties;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -76,6 +81,19 @@ public class WebConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll());
         return http.build();
+    }
+
+    /** The OpenAPI document's title and its one security scheme (served at /v3/api-docs, UI at /swagger-ui.html). */
+    @Bean
+    OpenAPI adminOpenApi() {
+        return new OpenAPI()
+                .info(new Info().title("ip-tracking admin API").version("v1")
+                        .description("Block and allow lists, flagged IPs, reports and erasure. Errors are RFC 9457 problem "
+                                + "details (application/problem+json); GET needs the viewer role, everything else operator."))
+                .components(new Components().addSecuritySchemes("apiKey",
+                        new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+                                .description("An API key from ADMIN_API_KEYS, as Authorization: Bearer <key>")))
+                .addSecurityItem(new SecurityRequirement().addList("apiKey"));
     }
 
     @Bean
