@@ -1,13 +1,23 @@
 package io.iptracking.admin;
 
+import io.iptracking.admin.cli.AdminCommandLine;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
-/** System of record: block/allow lists, flagged IPs, request log, reports. */
-@SpringBootApplication
+/**
+ * System of record: block/allow lists, flagged IPs, request log, reports. Started without arguments
+ * it serves the API; started with a command ({@code block-ip …}) it runs that command and exits.
+ */
+// API keys are the only callers: no default user (and no generated password in the log).
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 public class AdminApplication {
 
     public static void main(String[] args) {
+        if (AdminCommandLine.isCommand(args)) {
+            System.exit(AdminCommandLine.run(args, Map.of(), System.out, System.err));
+        }
         SpringApplication.run(AdminApplication.class, args);
     }
 }

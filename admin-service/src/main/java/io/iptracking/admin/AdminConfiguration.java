@@ -1,0 +1,140 @@
+package io.iptracking.admin;
+
+import io.iptracking.admin.audit.AuditLog;
+import io.iptracking.admin.flags.AutoBlockPolicy;
+import io.iptracking.admin.flags.FlagStore;
+import io.iptracking.admin.ips.IpErasure;
+import io.iptracking.admin.reports.Reports;
+import io.iptracking.admin.requestlog.RequestLog;
+import io.iptracking.admin.requestlog.RequestLogPartitions;
+import io.iptracking.admin.requestlog.RequestLogWriter;
+import io.iptracking.admin.requestlog.Retention;
+import io.iptracking.admin.requestlog.SensitivePaths;
+import io.iptracking.admin.lists.BlocklistRelay;
+import io.iptracking.admin.lists.BlocklistTopic;
+import io.iptracking.admin.lists.KafkaBlocklistTopic;
+import io.iptracking.admin.lists.ListChanges;
+import io.iptracking.admin.lists.ListEntries;
+import io.iptracking.admin.lists.Outbox;
+import io.iptracking.admin.web.ApiKey;
+import io.iptracking.common.kafka.TopicCreation;
+import io.iptracking.common.privacy.IpTruncation;
+import io.iptracking.common.kafka.Topics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Wires the parts every mode needs, the service and the command line alike: the lists, their outbox
+ * and relay, the audit log. What only the running service does (consumers, schedules, the relay's
+ * thread) is wired in {@link BackgroundConfiguration}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AdminProperties.class)
+class AdminConfiguration {
+
+    /** Lets configuration list API keys as {@code name:role:sha256hex}. */
+    @Bean
+    @ConfigurationPropertiesBinding
+    static Converter<String, ApiKey> apiKeyConverter() {
+        return ApiKey::parse;
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ListEntries listEntries(JdbcClient jdbc) {
+        return new ListEntries(jdbc);
+    }
+
+    @Bean
+    Outbox outbox(JdbcClient jdbc) {
+        return new Outbox(jdbc);
+    }
+
+    @Bean
+    AuditLog auditLog(JdbcClient jdbc) {
+        return new AuditLog(jdbc);
+    }
+
+    @Bean
+    ListChanges listChanges(ListEntries entries, Outbox outbox, AuditLog audit, TransactionTemplate tx, Clock clock) {
+        return new ListChanges(entries, outbox, audit, tx, clock);
+    }
+
+    @Bean
+    IpTruncation ipTruncation(AdminProperties p) {
+        return p.privacy().truncation();
+    }
+
+    @Bean
+    FlagStore flagStore(JdbcTemplate jdbcTemplate, JdbcClient jdbc) {
+        return new FlagStore(jdbcTemplate, jdbc);
+    }
+
+    @Bean
+    RequestLog requestLog(JdbcClient jdbc) {
+        return new RequestLog(jdbc);
+    }
+
+    @Bean
+    RequestLogWriter requestLogWriter(DataSource dataSource, IpTruncation truncation, AdminProperties p) {
+        return new RequestLogWriter(dataSource, truncation, new SensitivePaths(p.requestLog().sensitivePaths()));
+    }
+
+    @Bean
+    Retention retention(JdbcClient jdbc, RequestLog requestLog, FlagStore flags, AdminProperties p, Clock clock) {
+        AdminProperties.Retention r = p.retention();
+        return new Retention(new RequestLogPartitions(jdbc), requestLog, flags, r.requestLog(), r.flags(), r.hourly(), clock);
+    }
+
+    @Bean
+    Reports reports(JdbcClient jdbc, FlagStore flags) {
+        return new Reports(jdbc, flags);
+    }
+
+    @Bean
+    IpErasure ipErasure(FlagStore flags, RequestLog requestLog, ListEntries entries, AuditLog audit, IpTruncation truncation,
+            TransactionTemplate tx, Clock clock) {
+        return new IpErasure(flags, requestLog, entries, audit, truncation, tx, clock);
+    }
+
+    @Bean
+    AutoBlockPolicy autoBlockPolicy(AdminProperties p, ListChanges changes, ListEntries entries, Clock clock) {
+        AdminProperties.AutoBlock a = p.autoBlock();
+        return new AutoBlockPolicy(a.enabled(), a.rules(), a.minSeverity(), a.duration(), changes, entries, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    BlocklistTopic blocklistTopic(AdminProperties p) {
+        // Created here, compacted, before anything writes to it: an auto-created topic would not be.
+        TopicCreation.ensureExist(p.kafka().bootstrapServers(), p.kafka().replicationFactor(), p.kafka().timeout(),
+                List.of(Topics.BLOCKLIST));
+        return new KafkaBlocklistTopic(Topics.BLOCKLIST, p.kafka().bootstrapServers(), p.kafka().timeout());
+    }
+
+    @Bean(destroyMethod = "close")
+    BlocklistRelay blocklistRelay(DataSource dataSource, JdbcClient jdbc, TransactionTemplate tx, Outbox outbox,
+            ListEntries entries, ListChanges changes, BlocklistTopic topic, Clock clock, AdminProperties p,
+            MeterRegistry registry) {
+        BlocklistRelay relay = new BlocklistRelay(dataSource, jdbc, tx, outbox, entries, changes, topic, clock,
+                p.lists().relayPollInterval(), p.lists().reconcileInterval(), registry);
+        Gauge.builder("ipt.admin.blocklist.outbox.pending", relay, BlocklistRelay::pending)
+                .description("List changes not yet acknowledged by the blocklist topic (as of the last relay pass)")
+                .register(registry);
+        return relay;
+    }
+}

@@ -1,0 +1,129 @@
+package io.iptracking.admin;
+
+import io.iptracking.admin.web.ApiKey;
+import io.iptracking.common.event.FlagRule;
+import io.iptracking.common.event.Severity;
+import io.iptracking.common.privacy.IpTruncation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything the admin service can be told, with its defaults (the database is Spring's own
+ * {@code spring.datasource.*}, set by {@code ADMIN_DB_URL}, {@code ADMIN_DB_USER} and
+ * {@code ADMIN_DB_PASSWORD}). Each property is listed in the README with its environment variable;
+ * a bad value stops start-up with a message naming the property.
+ */
+@Validated
+@ConfigurationProperties("admin")
+public record AdminProperties(
+        @Valid @NotNull @DefaultValue Kafka kafka,
+        @Valid @NotNull @DefaultValue Lists lists,
+        @Valid @NotNull @DefaultValue Security security,
+        @Valid @NotNull @DefaultValue Privacy privacy,
+        @Valid @NotNull @DefaultValue RequestLog requestLog,
+        @Valid @NotNull @DefaultValue Retention retention,
+        @Valid @NotNull @DefaultValue AutoBlock autoBlock) {
+
+    /** The broker, and the replication factor used when admin creates its topics on a fresh cluster. */
+    public record Kafka(
+            @NotBlank @DefaultValue("127.0.0.1:9092") String bootstrapServers,
+            @Min(1) @DefaultValue("1") int replicationFactor,
+            @NotNull @DefaultValue("10s") Duration timeout) {
+    }
+
+    /**
+     * The outbox relay and the reconciliation of the blocklist topic with the table.
+     *
+     * @param relayPollInterval how often the relay looks at the outbox when no notification woke it;
+     *     a change normally wakes it at once (LISTEN/NOTIFY)
+     * @param reconcileInterval how often the topic is compared with the table (also once at start-up)
+     */
+    public record Lists(
+            @NotNull @DefaultValue("1s") Duration relayPollInterval,
+            @NotNull @DefaultValue("10m") Duration reconcileInterval,
+            @Min(1) @Max(10_000) @DefaultValue("500") int maxPageSize) {
+    }
+
+    /**
+     * API keys (their SHA-256, never the keys themselves) and the request body limit.
+     *
+     * @param apiKeys {@code name:role:sha256hex}, comma-separated; role is viewer or operator
+     */
+    public record Security(
+            @NotNull @DefaultValue List<ApiKey> apiKeys,
+            @NotNull @DefaultValue("16KB") DataSize maxRequestSize) {
+    }
+
+    /** How much of a client IP the request log keeps: a /24 and a /48 by default; 32/128 keeps it whole. */
+    public record Privacy(
+            @Min(0) @Max(32) @DefaultValue("24") int ipv4Prefix,
+            @Min(0) @Max(128) @DefaultValue("48") int ipv6Prefix) {
+
+        public IpTruncation truncation() {
+            return new IpTruncation(ipv4Prefix, ipv6Prefix);
+        }
+    }
+
+    /**
+     * The request log fed from the enriched request topic.
+     *
+     * @param sensitivePaths path patterns ({@code /admin/**}) whose requests reports single out
+     */
+    public record RequestLog(
+            @DefaultValue("true") boolean enabled,
+            @Min(1) @Max(50_000) @DefaultValue("2000") int maxBatch,
+            @NotNull @DefaultValue({"/login", "/admin/**", "/wp-login.php", "/xmlrpc.php", "/.env", "/.git/**"})
+            List<String> sensitivePaths) {
+    }
+
+    /**
+     * How long each store keeps data, enforced by a job that runs every {@code interval}.
+     *
+     * @param requestLog the request log (truncated IPs, paths, user agents)
+     * @param flags flagged IPs (full IPs)
+     * @param hourly hourly aggregates (no IPs)
+     */
+    public record Retention(
+            @NotNull @DefaultValue("30d") Duration requestLog,
+            @NotNull @DefaultValue("90d") Duration flags,
+            @NotNull @DefaultValue("400d") Duration hourly,
+            @NotNull @DefaultValue("1h") Duration interval) {
+
+        @AssertTrue(message = "retention periods must be at least one day and the interval positive")
+        boolean isSane() {
+            Duration day = Duration.ofDays(1);
+            return requestLog.compareTo(day) >= 0 && flags.compareTo(day) >= 0 && hourly.compareTo(day) >= 0
+                    && interval.isPositive();
+        }
+    }
+
+    /**
+     * Turning flags into temporary blocks; off by default.
+     *
+     * @param rules the rules whose flags block; empty means every rule
+     * @param minSeverity flags below this severity never block
+     * @param duration how long an automatic block lasts
+     */
+    public record AutoBlock(
+            @DefaultValue("false") boolean enabled,
+            @NotNull @DefaultValue Set<FlagRule> rules,
+            @NotNull @DefaultValue("HIGH") Severity minSeverity,
+            @NotNull @DefaultValue("24h") Duration duration) {
+
+        @AssertTrue(message = "admin.auto-block.duration must be positive")
+        boolean isDurationPositive() {
+            return duration.isPositive();
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.iptracking.admin.cli;
+
+import io.iptracking.admin.AdminApplication;
+import io.iptracking.admin.lists.BlocklistRelay;
+import io.iptracking.admin.lists.EntryExistsException;
+import io.iptracking.admin.lists.EntryNotFoundException;
+import io.iptracking.admin.lists.EntryRequests;
+import io.iptracking.admin.lists.InvalidFieldException;
+import io.iptracking.admin.lists.ListChanges;
+import io.iptracking.admin.lists.ListEntries;
+import io.iptracking.admin.lists.ListFilter;
+import io.iptracking.admin.lists.NewEntry;
+import io.iptracking.admin.lists.StoredEntry;
+import io.iptracking.admin.web.ApiKey;
+import io.iptracking.admin.web.Role;
+import io.iptracking.common.event.ListAction;
+import io.iptracking.common.event.ListSource;
+import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.kafka.Topics;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The command line in the service's jar ({@code java -jar admin-service.jar block-ip 203.0.113.7
+ * --for 24h}): the same validation, table, outbox and audit log as the API, in an application
+ * context without a web server or background work. After a change it publishes the outbox itself,
+ * so the block reaches the topic even when no admin-service is running.
+ */
+public final class AdminCommandLine {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int BAD_INPUT = 2;
+    public static final int REFUSED = 3;
+
+    private AdminCommandLine() {
+    }
+
+    /**
+     * True when {@code args} starts with a command rather than the service's own arguments
+     * ({@code --server.port=…}): a misspelt command must get the usage, not start a server.
+     */
+    public static boolean isCommand(String[] args) {
+        return args.length > 0 && (Command.isCommand(args[0]) || !args[0].startsWith("--"));
+    }
+
+    /**
+     * Runs one command and returns its exit code; never calls {@link System#exit}.
+     *
+     * @param properties extra Spring properties (tests point the database and Kafka with them)
+     */
+    public static int run(String[] args, Map<String, Object> properties, PrintStream out, PrintStream err) {
+        Command command;
+        try {
+            command = Command.parse(args);
+        } catch (Command.UsageException e) {
+            err.println("admin-service: " + e.getMessage());
+            err.println();
+            err.println(Command.USAGE);
+            return BAD_INPUT;
+        }
+        return switch (command) {
+            case Command.Help h -> {
+                out.println(Command.USAGE);
+                yield OK;
+            }
+            case Command.NewApiKey k -> newApiKey(k, out, err);
+            default -> withContext(command, properties, out, err);
+        };
+    }
+
+    private static int newApiKey(Command.NewApiKey k, PrintStream out, PrintStream err) {
+        try {
+            String key = ApiKey.generate();
+            ApiKey configured = new ApiKey(k.name(), Role.valueOf(k.role().toUpperCase(Locale.ROOT)), ApiKey.hash(key));
+            out.println("API key for " + k.name() + " (shown once; give it to the caller):");
+            out.println("  " + key);
+            out.println("Add this entry to ADMIN_API_KEYS (comma-separated):");
+            out.println("  " + configured.toConfig());
+            return OK;
+        } catch (IllegalArgumentException e) {
+            err.println("admin-service: " + (e.getMessage().startsWith("No enum") ? "role must be viewer or operator" : e.getMessage()));
+            return BAD_INPUT;
+        }
+    }
+
+    private static int withContext(Command command, Map<String, Object> properties, PrintStream out, PrintStream err) {
+        // The command prints what the operator needs; logs would bury it (LOGGING_LEVEL_ROOT=INFO shows them).
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put("logging.level.root", "OFF");
+        defaults.put("logging.level.org.apache.kafka", "OFF");
+        defaults.put("spring.main.log-startup-info", "false");
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(AdminApplication.class)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .properties(defaults)
+                // Above application.yml and the environment: what the caller passes wins.
+                .initializers(context -> context.getEnvironment().getPropertySources()
+                        .addFirst(new MapPropertySource("admin-command-line", new HashMap<>(properties))));
+        // The command's own arguments are not Spring properties (--reason would become one).
+        builder.application().setAddCommandLineProperties(false);
+        try (ConfigurableApplicationContext context = builder.run()) {
+            Commands commands = new Commands(context.getBean(ListChanges.class), context.getBean(ListEntries.class),
+                    context.getBean(BlocklistRelay.class), context.getBean(Clock.class), out, err);
+            return commands.execute(command);
+        } catch (RuntimeException e) {
+            err.println("admin-service: " + rootMessage(e));
+            return FAILED;
+        }
+    }
+
+    /** The innermost cause says what is wrong ("database does not exist"); the wrapping says where. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
+    /** Runs commands against the beans of a started context. */
+    static final class Commands {
+
+        private final ListChanges changes;
+        private final ListEntries entries;
+        private final BlocklistRelay relay;
+        private final Clock clock;
+        private final PrintStream out;
+        private final PrintStream err;
+
+        Commands(ListChanges changes, ListEntries entries, BlocklistRelay relay, Clock clock, PrintStream out, PrintStream err) {
+            this.changes = changes;
+            this.entries = entries;
+            this.relay = relay;
+            this.clock = clock;
+            this.out = out;
+            this.err = err;
+        }
+
+        int execute(Command command) {
+            try {
+                return switch (command) {
+                    case Command.Add a -> add(a);
+                    case Command.Remove r -> remove(r);
+                    case Command.ListEntries l -> list(l);
+                    default -> throw new IllegalStateException("not a context command: " + command);
+                };
+            } catch (InvalidFieldException e) {
+                err.println("admin-service: " + option(e.field()) + " " + e.reason());
+                return BAD_INPUT;
+            } catch (EntryExistsException | EntryNotFoundException e) {
+                err.println("admin-service: " + e.getMessage());
+                return REFUSED;
+            }
+        }
+
+        private int add(Command.Add a) {
+            NewEntry request = EntryRequests.validate(a.cidr(), a.action(), a.reason(), a.duration(), a.until(),
+                    ListSource.CLI, actor(a.actor()), clock.instant());
+            StoredEntry stored = changes.create(request);
+            out.println((a.action() == ListAction.BLOCK ? "Blocked " : "Allowed ") + stored.entry().cidr()
+                    + " (entry " + stored.id() + ", " + until(stored.entry().expiresAt()) + ").");
+            publish();
+            return OK;
+        }
+
+        private int remove(Command.Remove r) {
+            StoredEntry removed = changes.delete(r.action(), EntryRequests.cidr("cidr", r.cidr()), actor(r.actor()));
+            out.println((r.action() == ListAction.BLOCK ? "Unblocked " : "Removed the allow entry of ")
+                    + removed.entry().cidr() + " (entry " + removed.id() + ").");
+            publish();
+            return OK;
+        }
+
+        private int list(Command.ListEntries l) {
+            ClientIp contains = l.contains() == null ? null : EntryRequests.ip("contains", l.contains());
+            Instant now = clock.instant();
+            ListFilter filter = new ListFilter(l.status(), null, contains);
+            List<StoredEntry> page = entries.page(l.action(), filter, now, 0, 10_000);
+            if (page.isEmpty()) {
+                out.println("No " + (l.action() == ListAction.BLOCK ? "blocks" : "allow entries") + ".");
+                return OK;
+            }
+            out.printf("%-8s %-43s %-7s %-8s %-20s %-24s %s%n", "ID", "CIDR", "STATUS", "SOURCE", "CREATED BY", "EXPIRES", "REASON");
+            for (StoredEntry e : page) {
+                out.printf("%-8d %-43s %-7s %-8s %-20s %-24s %s%n", e.id(), e.entry().cidr(),
+                        e.isActiveAt(now) ? "active" : "expired", e.entry().source().name().toLowerCase(Locale.ROOT),
+                        e.entry().createdBy(), e.entry().expiresAt() == null ? "never" : e.entry().expiresAt(), e.entry().reason());
+            }
+            return OK;
+        }
+
+        private void publish() {
+            try {
+                int n = relay.drain();
+                if (n < 0) {
+                    out.println("Queued; the running admin-service publishes it to " + Topics.BLOCKLIST.name() + ".");
+                } else {
+                    out.println("Published to " + Topics.BLOCKLIST.name() + ".");
+                }
+            } catch (RuntimeException e) {
+                // The change is committed with its outbox record: it is published later, not lost.
+                out.println("Saved, but not yet published to " + Topics.BLOCKLIST.name() + " (" + e.getMessage()
+                        + "); admin-service publishes it when it runs.");
+            }
+        }
+
+        private static String until(Instant expiresAt) {
+            return expiresAt == null ? "permanent" : "until " + expiresAt;
+        }
+
+        private static String actor(String given) {
+            return given != null && !given.isBlank() ? given : "cli:" + System.getProperty("user.name", "unknown");
+        }
+
+        private static String option(String field) {
+            return switch (field) {
+                case "cidr" -> "<ip|cidr>:";
+                case "duration" -> "--for:";
+                case "expiresAt" -> "--until:";
+                case "reason" -> "--reason:";
+                default -> "--" + field + ":";
+            };
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.iptracking.admin.flags;
+
+import io.iptracking.admin.lists.EntryExistsException;
+import io.iptracking.admin.lists.ListChanges;
+import io.iptracking.admin.lists.ListEntries;
+import io.iptracking.admin.lists.NewEntry;
+import io.iptracking.admin.lists.StoredEntry;
+import io.iptracking.common.event.FlagRule;
+import io.iptracking.common.event.FlaggedIp;
+import io.iptracking.common.event.ListAction;
+import io.iptracking.common.event.ListSource;
+import io.iptracking.common.event.Severity;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns flags of chosen rules and severities into temporary blocks of the flagged IP, through the
+ * same {@link ListChanges} as an operator's block. Never blocks an IP that an allow entry covers,
+ * nor one that an active block already covers.
+ */
+public final class AutoBlockPolicy {
+
+    private static final Logger log = LoggerFactory.getLogger(AutoBlockPolicy.class);
+
+    /** The actor of automatic blocks in the audit log and on the topic. */
+    public static final String ACTOR = "auto-block";
+
+    private final boolean enabled;
+    private final Set<FlagRule> rules;
+    private final Severity minSeverity;
+    private final Duration duration;
+    private final ListChanges changes;
+    private final ListEntries entries;
+    private final Clock clock;
+
+    /** @param rules empty for every rule */
+    public AutoBlockPolicy(boolean enabled, Set<FlagRule> rules, Severity minSeverity, Duration duration,
+            ListChanges changes, ListEntries entries, Clock clock) {
+        this.enabled = enabled;
+        this.rules = Set.copyOf(rules);
+        this.minSeverity = minSeverity;
+        this.duration = duration;
+        this.changes = changes;
+        this.entries = entries;
+        this.clock = clock;
+    }
+
+    /** Whether this flag calls for a block, by rule and severity alone. */
+    public boolean applies(FlaggedIp flag) {
+        return enabled && flag.rule() != FlagRule.UNKNOWN && (rules.isEmpty() || rules.contains(flag.rule()))
+                && flag.severity().compareTo(minSeverity) >= 0;
+    }
+
+    /** Blocks the flagged IP if the policy says so; returns the block made, if any. */
+    public Optional<StoredEntry> consider(FlaggedIp flag) {
+        if (!applies(flag)) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        List<StoredEntry> covering = entries.activeContaining(flag.ip(), now);
+        if (!covering.isEmpty()) {
+            // Allowlisted (never auto-blocked) or already blocked: nothing to add.
+            return Optional.empty();
+        }
+        String reason = "auto-block: " + flag.rule() + " flag " + flag.flagId() + " (" + flag.severity() + "): " + flag.reason();
+        if (reason.length() > 500) {
+            reason = reason.substring(0, 499) + "…";
+        }
+        try {
+            StoredEntry block = changes.create(new NewEntry(flag.ip().toCidr(), ListAction.BLOCK, reason, ListSource.AUTO, ACTOR,
+                    null, duration));
+            log.info("Auto-blocked {} for {} after flag {} ({})", flag.ip(), duration, flag.flagId(), flag.rule());
+            return Optional.of(block);
+        } catch (EntryExistsException e) {
+            return Optional.empty();
+        }
+    }
+}

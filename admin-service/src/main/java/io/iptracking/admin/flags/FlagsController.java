@@ -1,0 +1,42 @@
+package io.iptracking.admin.flags;
+
+import io.iptracking.admin.AdminProperties;
+import io.iptracking.admin.lists.EntryRequests;
+import io.iptracking.admin.lists.InvalidFieldException;
+import io.iptracking.admin.lists.PageView;
+import io.iptracking.admin.web.Params;
+import io.iptracking.common.event.FlagRule;
+import io.iptracking.common.event.Severity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/flagged}: the flags detection published, newest first. */
+@RestController
+@RequestMapping("/api/v1/flagged")
+class FlagsController {
+
+    private final FlagStore flags;
+    private final int maxPageSize;
+
+    FlagsController(FlagStore flags, AdminProperties p) {
+        this.flags = flags;
+        this.maxPageSize = p.lists().maxPageSize();
+    }
+
+    @GetMapping
+    PageView<FlagStore.FlagView> flagged(@RequestParam(required = false) String ip, @RequestParam(required = false) String rule,
+            @RequestParam(required = false) String minSeverity, @RequestParam(required = false) String since,
+            @RequestParam(required = false) String until, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        Params.page(page, size, maxPageSize);
+        FlagStore.Filter filter = new FlagStore.Filter(ip == null ? null : EntryRequests.ip("ip", ip),
+                Params.enumValue("rule", rule, FlagRule.class), Params.enumValue("minSeverity", minSeverity, Severity.class),
+                Params.instant("since", since), Params.instant("until", until));
+        if (filter.since() != null && filter.until() != null && !filter.since().isBefore(filter.until())) {
+            throw new InvalidFieldException("until", "must be after since");
+        }
+        return new PageView<>(flags.page(filter, page, size), page, size, flags.count(filter));
+    }
+}

@@ -1,0 +1,46 @@
+package io.iptracking.admin.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.iptracking.admin.lists.ListFilter;
+import io.iptracking.common.event.ListAction;
+import org.junit.jupiter.api.Test;
+
+class CommandTest {
+
+    @Test
+    void blockIpTakesAReasonAndADurationInEitherOptionForm() {
+        assertThat(Command.parse(new String[] {"block-ip", "203.0.113.7", "--reason", "scanner", "--for=24h"}))
+                .isEqualTo(new Command.Add(ListAction.BLOCK, "203.0.113.7", "scanner", "24h", null, null));
+    }
+
+    @Test
+    void aBlockWithoutReasonGetsOneThatSaysWhereItCameFrom() {
+        assertThat(Command.parse(new String[] {"allow-ip", "10.0.0.0/8"}))
+                .isEqualTo(new Command.Add(ListAction.ALLOW, "10.0.0.0/8", "allowed from the command line", null, null, null));
+    }
+
+    @Test
+    void listingsTakeFlags() {
+        assertThat(Command.parse(new String[] {"list-blocks", "--expired", "--contains", "192.0.2.1"}))
+                .isEqualTo(new Command.ListEntries(ListAction.BLOCK, ListFilter.Status.EXPIRED, "192.0.2.1"));
+        assertThat(Command.parse(new String[] {"list-allows"}))
+                .isEqualTo(new Command.ListEntries(ListAction.ALLOW, ListFilter.Status.ACTIVE, null));
+    }
+
+    @Test
+    void malformedCommandLinesSayWhatIsWrong() {
+        assertUsage(new String[] {"block-ip"}, "block-ip needs exactly one <ip|cidr>");
+        assertUsage(new String[] {"block-ip", "1.2.3.4", "5.6.7.8"}, "block-ip needs exactly one <ip|cidr>, got [1.2.3.4, 5.6.7.8]");
+        assertUsage(new String[] {"block-ip", "1.2.3.4", "--for"}, "--for needs a value");
+        assertUsage(new String[] {"block-ip", "1.2.3.4", "--for", "1h", "--for", "2h"}, "--for is given twice");
+        assertUsage(new String[] {"unblock-ip", "1.2.3.4", "--reason", "x"}, "unblock-ip has no option --reason");
+        assertUsage(new String[] {"list-blocks", "--all", "--expired"}, "give --all or --expired, not both");
+        assertUsage(new String[] {"drop-table"}, "unknown command 'drop-table'");
+    }
+
+    private static void assertUsage(String[] args, String message) {
+        assertThatThrownBy(() -> Command.parse(args)).isInstanceOf(Command.UsageException.class).hasMessage(message);
+    }
+}
