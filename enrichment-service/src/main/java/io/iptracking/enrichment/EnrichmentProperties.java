@@ -29,7 +29,7 @@ public record EnrichmentProperties(
      * @param required true: a database that cannot be opened at start-up stops the service; false: it
      *     runs with empty geo fields, says so in health, and loads the file when it appears
      * @param reloadInterval how often the files are checked for a new version
-     * @param cacheSize per-IP answers kept in memory
+     * @param cacheSize per-IP answers kept in memory; 0 turns the per-IP cache off
      * @param cacheExpiry how long one per-IP answer is kept
      * @param nodeCacheSize decoded database nodes cached per database (GeoIP2's node cache)
      */
@@ -38,7 +38,7 @@ public record EnrichmentProperties(
             Path asnDatabase,
             @DefaultValue("true") boolean required,
             @NotNull @DefaultValue("1m") Duration reloadInterval,
-            @Min(1) @DefaultValue("100000") long cacheSize,
+            @Min(0) @DefaultValue("100000") long cacheSize,
             @NotNull @DefaultValue("24h") Duration cacheExpiry,
             @Min(1) @Max(10_000_000) @DefaultValue("4096") int nodeCacheSize) {
 

@@ -41,13 +41,16 @@ public final class MaxMindGeoLookup implements GeoLookup, AutoCloseable {
      * @param cityDatabase the City or Country database
      * @param asnDatabase the ASN database, or null for none
      * @param nodeCacheSize entries of GeoIP2's decoded-node cache, per database
-     * @param cacheSize per-IP answers kept
+     * @param cacheSize per-IP answers kept; 0 for no per-IP cache (every lookup reads the databases)
      * @param cacheExpiry how long a per-IP answer is kept
      */
     public record Settings(Path cityDatabase, Path asnDatabase, int nodeCacheSize, long cacheSize, Duration cacheExpiry) {
     }
 
-    /** The databases in use and the answers they gave: replaced as a whole on every reload. */
+    /**
+     * The databases in use and the answers they gave (null without a per-IP cache): replaced as a
+     * whole on every reload.
+     */
     private record Generation(GeoDatabase city, GeoDatabase asn, Cache<ClientIp, Geo> answers) {
 
         boolean empty() {
@@ -141,7 +144,7 @@ public final class MaxMindGeoLookup implements GeoLookup, AutoCloseable {
             if (g.empty()) {
                 return Geo.UNKNOWN;
             }
-            Geo cached = g.answers().getIfPresent(ip);
+            Geo cached = g.answers() == null ? null : g.answers().getIfPresent(ip);
             if (cached != null) {
                 cacheHits.increment();
                 return cached;
@@ -149,7 +152,9 @@ public final class MaxMindGeoLookup implements GeoLookup, AutoCloseable {
             try {
                 Geo geo = g.find(ip);
                 databaseLookups.increment();
-                g.answers().put(ip, geo);
+                if (g.answers() != null) {
+                    g.answers().put(ip, geo);
+                }
                 return geo;
             } catch (ClosedDatabaseException e) {
                 // Swapped and closed under this lookup: repeat it on the generation that replaced it.
@@ -238,6 +243,9 @@ public final class MaxMindGeoLookup implements GeoLookup, AutoCloseable {
     }
 
     private Generation newGeneration(GeoDatabase city, GeoDatabase asn) {
+        if (settings.cacheSize() == 0) {
+            return new Generation(city, asn, null);
+        }
         Cache<ClientIp, Geo> answers = Caffeine.newBuilder()
                 .maximumSize(settings.cacheSize())
                 .expireAfterWrite(settings.cacheExpiry())

@@ -10,6 +10,7 @@ import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.geo.GeoLookup;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -65,11 +66,15 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
         if (record.key() == null) {
             throw new SerializationException("record from topic " + topic + " has no key; request events are keyed by client IP");
         }
-        KEYS.deserialize(topic, record.key());
         if (record.value() == null) {
             throw new SerializationException("record from topic " + topic + " has no value; request topics carry no tombstones");
         }
-        return VALUES.deserialize(topic, record.value());
+        RequestEvent event = VALUES.deserialize(topic, record.value());
+        // The edge writes the event's canonical IP as key: comparing bytes spares parsing the same IP twice.
+        if (!Arrays.equals(record.key(), event.ip().toString().getBytes(UTF_8))) {
+            KEYS.deserialize(topic, record.key());
+        }
+        return event;
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RuntimeException e) {

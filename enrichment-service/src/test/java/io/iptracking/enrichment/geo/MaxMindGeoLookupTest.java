@@ -143,6 +143,17 @@ class MaxMindGeoLookupTest {
     }
 
     @Test
+    void withoutAPerIpCacheEveryLookupReadsTheDatabase() {
+        MaxMindGeoLookup geo = MaxMindGeoLookup.open(
+                new MaxMindGeoLookup.Settings(city, asn, 1024, 0, Duration.ofHours(24)), true, ticker, CLOCK);
+        opened.add(geo);
+        assertThat(lookup(geo, LONDON_IP)).isEqualTo(LONDON);
+        assertThat(lookup(geo, LONDON_IP)).isEqualTo(LONDON);
+        assertThat(geo.databaseLookups()).isEqualTo(2);
+        assertThat(geo.cacheHits()).isZero();
+    }
+
+    @Test
     void aReplacedFileIsSwappedInAndNoCachedAnswerOutlivesIt() {
         MaxMindGeoLookup geo = open(city, asn, true);
         assertThat(lookup(geo, LONDON_IP)).isEqualTo(LONDON);
