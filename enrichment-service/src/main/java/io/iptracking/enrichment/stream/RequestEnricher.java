@@ -1,0 +1,106 @@
+package io.iptracking.enrichment.stream;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.iptracking.common.event.EnrichedRequestEvent;
+import io.iptracking.common.event.RequestEvent;
+import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.kafka.DeadLetterHeaders;
+import io.iptracking.common.kafka.Topics;
+import io.iptracking.enrichment.geo.GeoLookup;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Reads one request record, adds the geo data of its IP, and forwards it to the enriched topic; a record
+ * that is not a valid {@code Topic<ClientIp, RequestEvent>} record goes to the dead-letter topic
+ * unchanged, with the error in {@link DeadLetterHeaders}.
+ */
+final class RequestEnricher implements Processor<byte[], byte[], Object, Object> {
+
+    private static final Deserializer<ClientIp> KEYS = Topics.REQUESTS.keySerde().deserializer();
+    private static final Deserializer<RequestEvent> VALUES = Topics.REQUESTS.valueSerde().deserializer();
+
+    private final GeoLookup geo;
+    private final EnrichmentCounters counters;
+    private ProcessorContext<Object, Object> context;
+
+    RequestEnricher(GeoLookup geo, EnrichmentCounters counters) {
+        this.geo = geo;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RequestEvent event;
+        try {
+            event = read(record);
+        } catch (RuntimeException e) {
+            // SerializationException in practice; anything else a record makes a reader throw is just as
+            // much that record's fault, and must not stop the stream thread or replay the record forever.
+            deadLetter(record, e);
+            return;
+        }
+        // Keyed by the event's own IP: the key only partitions, and the event is what was checked.
+        EnrichedRequestEvent enriched = new EnrichedRequestEvent(event, geo.lookup(event.ip()));
+        context.forward(record.withKey(event.ip()).withValue(enriched), EnrichmentTopology.ENRICHED_SINK);
+        counters.enriched();
+    }
+
+    private static RequestEvent read(Record<byte[], byte[]> record) {
+        String topic = Topics.REQUESTS.name();
+        if (record.key() == null) {
+            throw new SerializationException("record from topic " + topic + " has no key; request events are keyed by client IP");
+        }
+        if (record.value() == null) {
+            throw new SerializationException("record from topic " + topic + " has no value; request topics carry no tombstones");
+        }
+        RequestEvent event = VALUES.deserialize(topic, record.value());
+        // The edge writes the event's canonical IP as key: comparing bytes spares parsing the same IP twice.
+        if (!Arrays.equals(record.key(), event.ip().toString().getBytes(UTF_8))) {
+            KEYS.deserialize(topic, record.key());
+        }
+        return event;
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, RuntimeException e) {
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        add(headers, DeadLetterHeaders.EXCEPTION, e.getClass().getName());
+        add(headers, DeadLetterHeaders.MESSAGE, e.getMessage());
+        add(headers, DeadLetterHeaders.STACKTRACE, stackTrace(e));
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        if (source != null) {
+            add(headers, DeadLetterHeaders.TOPIC, source.topic());
+            add(headers, DeadLetterHeaders.PARTITION, Integer.toString(source.partition()));
+            add(headers, DeadLetterHeaders.OFFSET, Long.toString(source.offset()));
+        }
+        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
+                EnrichmentTopology.DEAD_LETTER_SINK);
+        counters.deadLettered();
+    }
+
+    private static void add(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value == null ? null : value.getBytes(UTF_8));
+    }
+
+    private static String stackTrace(Throwable e) {
+        StringWriter text = new StringWriter();
+        e.printStackTrace(new PrintWriter(text));
+        return text.toString();
+    }
+}

@@ -1,0 +1,309 @@
+package io.iptracking.enrichment;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.iptracking.common.event.Decision;
+import io.iptracking.common.event.Mode;
+import io.iptracking.common.event.RequestEvent;
+import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.kafka.TopicCreation;
+import io.iptracking.common.kafka.Topics;
+import io.iptracking.common.testing.TestKafka;
+import io.iptracking.enrichment.geo.DatabaseInfo;
+import io.iptracking.enrichment.geo.DatabaseRole;
+import io.iptracking.enrichment.geo.MaxMindGeoLookup;
+import io.iptracking.enrichment.stream.EnrichmentCounters;
+import io.iptracking.enrichment.stream.EnrichmentTopology;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The enrichment benchmark, printed in one run: JMH lookups/s of {@link MaxMindGeoLookup} over the real
+ * GeoLite2 City database, then enriched events/s sustained by the production topology and Streams
+ * configuration (exactly_once_v2) on a real broker, against Kafka's own {@code ConsumerPerformance}
+ * reading the same topic on the same broker, as a ratio. Run by {@code enrichment-service/benchmark.sh}.
+ *
+ * <pre>
+ * EnrichmentBenchmark --city .local/geoip/GeoLite2-City.mmdb [--events 500000] [--rounds 2] [--stream-threads 1]
+ *                     [--commit-interval-ms 100] [--skip-jmh]
+ * </pre>
+ */
+public final class EnrichmentBenchmark {
+
+    private static final int DISTINCT_IPS = 50_000;
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        Path city = Path.of(required(options, "city"));
+        int events = Integer.parseInt(options.getOrDefault("events", "500000"));
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
+        int streamThreads = Integer.parseInt(options.getOrDefault("stream-threads", "1"));
+        Duration commitInterval = Duration.ofMillis(Long.parseLong(options.getOrDefault("commit-interval-ms", "100")));
+        String loadBefore = loadAverage();
+
+        List<String> report = new ArrayList<>();
+        report.add("machine: nproc=" + Runtime.getRuntime().availableProcessors() + ", Java " + Runtime.version()
+                + ", load average before: " + loadBefore);
+        DatabaseInfo db = databaseInfo(city);
+        report.add("database: " + city + " (" + db.type() + ", built " + db.buildTime() + ")");
+
+        if (!options.containsKey("skip-jmh")) {
+            report.add("");
+            report.add("GeoLookup, JMH, 1 thread (lookups/s, mean ± 99.9% error):");
+            for (RunResult r : jmh(city)) {
+                var score = r.getPrimaryResult();
+                report.add(String.format("  %-9s %,12.0f ± %,.0f   (%s)", r.getParams().getParam("answers"), score.getScore(),
+                        score.getScoreError(), r.getParams().getParam("answers").equals("cached")
+                                ? "per-IP cache hits, 4 096 addresses"
+                                : "no per-IP cache: database and node cache, 65 536 addresses"));
+            }
+        }
+
+        report.add("");
+        report.add(String.format("Kafka: embedded KRaft broker in this JVM, topic %s (%d partitions), %,d events, %,d distinct IPs",
+                Topics.REQUESTS.name(), Topics.REQUESTS.partitions(), events, DISTINCT_IPS));
+        double cpTotal = 0;
+        double enrichTotal = 0;
+        // Broker settings exactly_once_v2 needs on a single broker; started by hand, outside JUnit.
+        TestKafka kafka = new TestKafka()
+                .withBrokerProperty("transaction.state.log.replication.factor", "1")
+                .withBrokerProperty("transaction.state.log.min.isr", "1")
+                .withBrokerProperty("group.initial.rebalance.delay.ms", "0");
+        kafka.beforeAll(null);
+        try {
+            TopicCreation.ensureExist(kafka.bootstrapServers(), 1, Duration.ofSeconds(30),
+                    List.of(Topics.REQUESTS, Topics.ENRICHED_REQUESTS, Topics.REQUESTS_DLQ));
+            long bytes = produce(kafka, events);
+            report.add(String.format("  produced in advance as the edge does (lz4), %,d bytes of JSON per event on average", bytes / events));
+            // A service runs for weeks: the first pass through a fresh JVM (class loading, JIT) is not its pace.
+            Enriched warmUp = enrich(kafka, city, events, streamThreads, commitInterval);
+            report.add(String.format("  warm-up (not counted): enrichment %,10.0f events/s", warmUp.perSecond()));
+            for (int round = 1; round <= rounds; round++) {
+                double cp = consumerPerformance(kafka.bootstrapServers(), events);
+                Enriched enriched = enrich(kafka, city, events, streamThreads, commitInterval);
+                cpTotal += cp;
+                enrichTotal += enriched.perSecond();
+                report.add(String.format("  round %d: ConsumerPerformance %,10.0f records/s | enrichment %,10.0f events/s"
+                                + " (%d stream thread(s), exactly_once_v2, commit every %d ms, per-IP cache hit ratio %.2f)"
+                                + " | ratio %.2f", round, cp, enriched.perSecond(), streamThreads, commitInterval.toMillis(),
+                        enriched.hitRatio(), enriched.perSecond() / cp));
+            }
+        } finally {
+            kafka.close();
+        }
+        report.add(String.format("  overall ratio (mean enrichment / mean ConsumerPerformance): %.2f (target >= 0.5)",
+                enrichTotal / cpTotal));
+        report.add("load average after: " + loadAverage());
+
+        System.out.println();
+        System.out.println("==== enrichment benchmark ====");
+        report.forEach(System.out::println);
+        System.out.println("==============================");
+        System.exit(0);
+    }
+
+    private static DatabaseInfo databaseInfo(Path city) {
+        try (MaxMindGeoLookup geo = MaxMindGeoLookup.open(new MaxMindGeoLookup.Settings(city, null, 16, 0,
+                Duration.ofHours(1)), true, Ticker.systemTicker(), Clock.systemUTC())) {
+            return geo.database(DatabaseRole.CITY).orElseThrow();
+        }
+    }
+
+    private static java.util.Collection<RunResult> jmh(Path city) throws Exception {
+        Options jmh = new OptionsBuilder()
+                .include(GeoLookupBenchmark.class.getName())
+                .param("cityDatabase", city.toAbsolutePath().toString())
+                .forks(1)
+                .warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(2))
+                .threads(1)
+                .mode(org.openjdk.jmh.annotations.Mode.Throughput).timeUnit(TimeUnit.SECONDS)
+                .jvmArgsAppend(childJvmOptions().toArray(String[]::new))
+                .build();
+        return new Runner(jmh).run();
+    }
+
+    /** Events as the edge writes them, keyed by IP, from a fixed pool of public-looking addresses. */
+    private static long produce(TestKafka kafka, int events) throws Exception {
+        ClientIp[] ips = ClientIps.publicMix(DISTINCT_IPS, new SplittableRandom(7));
+        SplittableRandom random = new SplittableRandom(11);
+        String[] paths = {"/", "/login", "/shop/cart", "/api/v1/items", "/static/app.js", "/admin"};
+        long bytes = 0;
+        var serializer = Topics.REQUESTS.valueSerde().serializer();
+        // Configured as the edge's publisher is: idempotent, acks=all, lz4, short linger.
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<ClientIp, RequestEvent> producer = new KafkaProducer<>(config,
+                Topics.REQUESTS.keySerde().serializer(), serializer)) {
+            Instant t = Instant.parse("2026-02-01T00:00:00Z");
+            for (int i = 0; i < events; i++) {
+                RequestEvent event = new RequestEvent(UUID.randomUUID(), t.plusMillis(i), ips[random.nextInt(ips.length)],
+                        "GET", "shop.example", paths[random.nextInt(paths.length)], 200, (long) random.nextInt(50),
+                        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+                        null, Decision.ALLOWED, null, Mode.PROXY);
+                if (i < 1000) {
+                    bytes += serializer.serialize(Topics.REQUESTS.name(), event).length;
+                }
+                producer.send(new ProducerRecord<>(Topics.REQUESTS.name(), event.ip(), event));
+            }
+            producer.flush();
+        }
+        return bytes * events / Math.min(events, 1000);
+    }
+
+    /** Kafka's own consumer benchmark in a JVM of its own: records/s while fetching (rebalance excluded). */
+    private static double consumerPerformance(String bootstrap, int events) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(childJvmOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.apache.kafka.tools.ConsumerPerformance",
+                "--bootstrap-server", bootstrap, "--topic", Topics.REQUESTS.name(), "--num-records", Integer.toString(events),
+                "--group", "bench-consumer-performance-" + UUID.randomUUID(), "--timeout", "60000"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            out.lines().forEach(lines::add);
+        }
+        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("ConsumerPerformance failed: " + String.join("\n", lines));
+        }
+        // A header line of column names, then a line of as many values (the JVM may warn in between).
+        List<String> names = null;
+        for (String line : lines) {
+            String[] fields = line.split(",");
+            if (line.startsWith("start.time")) {
+                names = Arrays.stream(fields).map(String::trim).toList();
+            } else if (names != null && fields.length == names.size()) {
+                return Double.parseDouble(fields[names.indexOf("fetch.nMsg.sec")].trim());
+            }
+        }
+        throw new IllegalStateException("no figures in ConsumerPerformance's output: " + String.join("\n", lines));
+    }
+
+    record Enriched(double perSecond, double hitRatio) {
+    }
+
+    /**
+     * The production topology and Streams configuration, as a fresh application (from the first offset):
+     * events/s from the first record processed until every offset is committed.
+     */
+    private static Enriched enrich(TestKafka kafka, Path city, int events, int streamThreads, Duration commitInterval)
+            throws Exception {
+        String applicationId = "bench-enrichment-" + UUID.randomUUID();
+        EnrichmentProperties.Kafka settings = new EnrichmentProperties.Kafka(kafka.bootstrapServers(), 1, applicationId,
+                streamThreads, commitInterval, Files.createTempDirectory("bench-streams"));
+        EnrichmentCounters counters = new EnrichmentCounters();
+        try (MaxMindGeoLookup geo = MaxMindGeoLookup.open(new MaxMindGeoLookup.Settings(city, null, 4096, 100_000,
+                        Duration.ofHours(24)), true, Ticker.systemTicker(), Clock.systemUTC());
+                KafkaStreams streams = new KafkaStreams(EnrichmentTopology.build(geo, counters),
+                        EnrichmentConfiguration.streamsConfig(settings));
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            streams.start();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (counters.enrichedCount() == 0) {
+                pause(deadline, "the first enriched event");
+            }
+            long start = System.nanoTime();
+            while (counters.enrichedCount() + counters.deadLetteredCount() < events) {
+                pause(deadline, "all events enriched");
+            }
+            while (committed(admin, applicationId) < events) {
+                pause(deadline, "all offsets committed");
+            }
+            long elapsed = System.nanoTime() - start;
+            if (counters.deadLetteredCount() != 0 || counters.enrichedCount() != events) {
+                throw new IllegalStateException("expected " + events + " enriched events, got " + counters.enrichedCount()
+                        + " and " + counters.deadLetteredCount() + " dead letters");
+            }
+            return new Enriched(events / (elapsed / 1e9), geo.cacheHitRatio());
+        }
+    }
+
+    private static long committed(Admin admin, String group) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                .mapToLong(OffsetAndMetadata::offset).sum();
+    }
+
+    private static void pause(long deadline, String waitingFor) throws InterruptedException {
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("gave up waiting for " + waitingFor);
+        }
+        // A benchmark's sampling interval, not a test waiting for an event.
+        TimeUnit.MILLISECONDS.sleep(5);
+    }
+
+    private static List<String> childJvmOptions() {
+        List<String> jvm = new ArrayList<>();
+        String logback = System.getProperty("logback.configurationFile");
+        if (logback != null) {
+            jvm.add("-Dlogback.configurationFile=" + logback);
+        }
+        // lz4-java loads its native library.
+        jvm.add("--enable-native-access=ALL-UNNAMED");
+        if (Runtime.version().feature() >= 23) {
+            jvm.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        return jvm;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + args[i]);
+            }
+            String name = args[i].substring(2);
+            if (name.equals("skip-jmh")) {
+                options.put(name, "true");
+            } else if (i + 1 < args.length) {
+                options.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+}
