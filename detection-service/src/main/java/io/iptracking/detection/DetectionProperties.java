@@ -141,15 +141,22 @@ public record DetectionProperties(
      * @param threshold score from which an IP is flagged
      * @param minRequests windows with fewer requests are neither scored nor part of the population:
      *     ratios over a handful of requests say little
-     * @param minPopulation the model scores nothing until fitted on at least this many IP windows
-     *     (per partition)
+     * @param minPopulation the model scores nothing until fitted on at least this many IPs (per
+     *     partition)
+     * @param populationHorizon the model is fitted on the latest window of each IP active within this
+     *     time (event time); a day covers the daily rhythm
      */
     public record Anomaly(
             @DefaultValue("true") boolean enabled,
-            @DecimalMin("1.0") @DefaultValue("8.0") double threshold,
+            @DecimalMin("1.0") @DefaultValue("7.0") double threshold,
             @Min(3) @DefaultValue("10") int minRequests,
             @Min(10) @DefaultValue("50") int minPopulation,
+            @NotNull @DefaultValue("24h") Duration populationHorizon,
             @NotNull @DefaultValue("MEDIUM") Severity severity) {
+
+        public Anomaly {
+            positive(populationHorizon, "detection.anomaly.population-horizon");
+        }
     }
 
     // Checked here rather than with annotations: Bean Validation has no constraint for Duration.

@@ -18,8 +18,9 @@ import java.util.Map;
  * does, without Kafka, so that a labelled replay of a day of traffic runs the same code in seconds.
  *
  * <p>Per request: drop it if it is later than the grace, add it to its IP's activity, let the
- * {@link Detector} decide. Periodically, in event time: forget requests that left every window, drop
- * idle IPs, refit the anomaly model on the IPs seen recently.
+ * {@link Detector} decide. Periodically, in event time: take each active IP's window features as its
+ * population sample, forget requests that left every window, drop idle IPs, and refit the anomaly
+ * model on the samples of the population horizon.
  */
 public final class DetectionEngine {
 
@@ -30,6 +31,7 @@ public final class DetectionEngine {
     private final long graceMs;
     private final long retainMs;
     private final int maxRequestsPerIp;
+    private final long populationHorizonMs;
     private PopulationModel model = PopulationModel.EMPTY;
 
     public DetectionEngine(DetectionProperties p, Clock clock, DetectionListener listener, ActivityStore store) {
@@ -42,6 +44,7 @@ public final class DetectionEngine {
         // length before it.
         this.retainMs = p.window().size().toMillis() + graceMs;
         this.maxRequestsPerIp = p.window().maxRequestsPerIp();
+        this.populationHorizonMs = p.anomaly().populationHorizon().toMillis();
     }
 
     /**
@@ -75,24 +78,34 @@ public final class DetectionEngine {
         return flags;
     }
 
-    /** Purges what left every window and refits the anomaly model; {@code streamTime} is event time. */
+    /**
+     * Samples the population, purges what left every window, and refits the anomaly model;
+     * {@code streamTime} is event time.
+     */
     public void maintain(long streamTime) {
         long horizon = streamTime - retainMs;
         List<Map.Entry<ClientIp, IpActivity>> changed = new ArrayList<>();
         List<ClientIp> idle = new ArrayList<>();
         List<double[]> population = new ArrayList<>();
         store.forEach((ip, a) -> {
+            boolean change = false;
+            double[] current = detector.populationSample(a);
+            if (current != null) {
+                a.sample(current, a.lastSeen());
+                change = true;
+            }
             int cooling = a.quietUntil().size();
-            int forgotten = a.forgetBefore(horizon);
+            change |= a.forgetBefore(horizon) > 0;
             a.forgetCoolDownsEndedBy(streamTime);
+            a.forgetSampleBefore(streamTime - populationHorizonMs);
             if (a.isEmpty()) {
                 idle.add(ip);
                 return;
             }
-            if (forgotten > 0 || a.quietUntil().size() != cooling) {
+            if (change || a.quietUntil().size() != cooling) {
                 changed.add(Map.entry(ip, a));
             }
-            double[] sample = detector.populationSample(a);
+            double[] sample = a.sample();
             if (sample != null) {
                 population.add(sample);
             }
@@ -106,7 +119,7 @@ public final class DetectionEngine {
     public void refit() {
         List<double[]> population = new ArrayList<>();
         store.forEach((ip, a) -> {
-            double[] sample = detector.populationSample(a);
+            double[] sample = a.sample();
             if (sample != null) {
                 population.add(sample);
             }

@@ -25,6 +25,8 @@ public final class IpActivity {
     private final EnumMap<FlagRule, Long> quietUntil;
     private Geo geo;
     private long lastSeen;
+    private double[] sample;
+    private long sampledAt;
     // Built on first use: most reads never add a path.
     private Map<String, Integer> pathIndex;
     private Map<String, Integer> agentIndex;
@@ -164,9 +166,35 @@ public final class IpActivity {
         quietUntil.values().removeIf(until -> until <= at);
     }
 
-    /** Nothing left worth keeping: no request in the window and no rule in its cool-down. */
+    /**
+     * Remembers the anomaly features of this IP's latest full window, taken at event time {@code at},
+     * as its contribution to the population the anomaly model is fitted on. Kept after the requests
+     * themselves are forgotten, so the model learns from a day of clients, not only those active now.
+     */
+    public void sample(double[] features, long at) {
+        this.sample = features.clone();
+        this.sampledAt = at;
+    }
+
+    /** The latest population sample, or null. */
+    public double[] sample() {
+        return sample == null ? null : sample.clone();
+    }
+
+    public long sampledAt() {
+        return sampledAt;
+    }
+
+    /** Forgets the population sample if taken before {@code from}. */
+    public void forgetSampleBefore(long from) {
+        if (sample != null && sampledAt < from) {
+            sample = null;
+        }
+    }
+
+    /** Nothing left worth keeping: no request in the window, no rule in its cool-down, no population sample. */
     public boolean isEmpty() {
-        return hits.isEmpty() && quietUntil.isEmpty();
+        return hits.isEmpty() && quietUntil.isEmpty() && sample == null;
     }
 
     private Map<String, Integer> pathIndex() {

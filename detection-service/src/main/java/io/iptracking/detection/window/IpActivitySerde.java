@@ -59,6 +59,14 @@ public final class IpActivitySerde implements Serde<IpActivity>, Serializer<IpAc
                 out.writeByte(e.getKey().ordinal());
                 out.writeLong(e.getValue());
             }
+            double[] sample = a.sample();
+            out.writeByte(sample == null ? 0 : sample.length);
+            if (sample != null) {
+                out.writeLong(a.sampledAt());
+                for (double v : sample) {
+                    out.writeDouble(v);
+                }
+            }
             writeStrings(out, paths);
             writeStrings(out, agents);
             out.writeInt(hits.size());
@@ -95,6 +103,16 @@ public final class IpActivitySerde implements Serde<IpActivity>, Serializer<IpAc
             for (int i = 0; i < quietCount; i++) {
                 quiet.put(RULES[in.readByte()], in.readLong());
             }
+            int sampleLength = in.readByte();
+            double[] sample = null;
+            long sampledAt = 0;
+            if (sampleLength > 0) {
+                sampledAt = in.readLong();
+                sample = new double[sampleLength];
+                for (int i = 0; i < sampleLength; i++) {
+                    sample[i] = in.readDouble();
+                }
+            }
             List<String> paths = readStrings(in);
             List<String> agents = readStrings(in);
             int n = in.readInt();
@@ -108,7 +126,11 @@ public final class IpActivitySerde implements Serde<IpActivity>, Serializer<IpAc
                 int flags = in.readByte();
                 hits.add(new Hit(at, status, path, agent, (flags & 1) != 0, (flags & 2) != 0));
             }
-            return new IpActivity(hits, paths, agents, quiet, geo, lastSeen);
+            IpActivity activity = new IpActivity(hits, paths, agents, quiet, geo, lastSeen);
+            if (sample != null) {
+                activity.sample(sample, sampledAt);
+            }
+            return activity;
         } catch (IOException e) {
             throw new SerializationException("cannot read IpActivity from " + topic + " (" + data.length + " bytes)", e);
         }

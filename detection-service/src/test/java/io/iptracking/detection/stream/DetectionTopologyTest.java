@@ -113,16 +113,16 @@ class DetectionTopologyTest {
 
         @Test
         void flagsOncePerCoolDownAndAgainWhenItHasEnded() {
-            // One request every 10 s: the window always holds 360, far over the limit.
+            // One request every 30 s: the window holds 121 once full, over the limit all along.
             Instant t = T0;
-            for (int i = 0; i <= MAX_REQUESTS; i++, t = t.plusSeconds(10)) {
+            for (int i = 0; i <= MAX_REQUESTS; i++, t = t.plusSeconds(30)) {
                 driver.send(get(IP, t, "/shop", 200));
             }
-            Instant flaggedAt = t.minusSeconds(10);
+            Instant flaggedAt = t.minusSeconds(30);
             assertThat(driver.flags()).hasSize(1);
             while (t.isBefore(flaggedAt.plus(COOL_DOWN))) {
                 driver.send(get(IP, t, "/shop", 200));
-                t = t.plusSeconds(10);
+                t = t.plusSeconds(30);
             }
             driver.send(get(IP, flaggedAt.plus(COOL_DOWN).minusMillis(1), "/shop", 200));
             assertThat(driver.flags()).as("still in the cool-down").hasSize(1);
