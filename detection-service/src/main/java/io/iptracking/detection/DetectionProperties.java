@@ -1,0 +1,174 @@
+package io.iptracking.detection;
+
+import io.iptracking.common.event.Severity;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything detection can be told, with its defaults (the one place they are given). Each property
+ * is listed in the README with the environment variable that sets it; bad values stop start-up with a
+ * message naming the property.
+ */
+@Validated
+@ConfigurationProperties("detection")
+public record DetectionProperties(
+        @Valid @NotNull @DefaultValue Kafka kafka,
+        @Valid @NotNull @DefaultValue Window window,
+        @Valid @NotNull @DefaultValue Rules rules,
+        @Valid @NotNull @DefaultValue Anomaly anomaly) {
+
+    /**
+     * The broker and the Kafka Streams application.
+     *
+     * @param applicationId the consumer group and prefix of internal topics; every instance of one
+     *     deployment uses the same
+     * @param stateDir where the state stores live; keep it on a persistent volume so a restart reads
+     *     state locally instead of replaying the changelog
+     * @param applicationServer {@code host:port} at which other instances reach this one's activity
+     *     endpoint
+     * @param commitInterval how often transactions commit: flags become visible to read_committed
+     *     consumers at commit, so this bounds detection latency
+     * @param cacheMaxBytes the record cache of the state stores; it batches store writes to RocksDB
+     *     and the changelog, and does not delay flags (they are forwarded directly)
+     * @param streams any other Kafka Streams or client setting, passed as is
+     *     ({@code session.timeout.ms}, {@code num.standby.replicas}…)
+     */
+    public record Kafka(
+            @NotBlank @DefaultValue("127.0.0.1:9092") String bootstrapServers,
+            @Min(1) @DefaultValue("1") int replicationFactor,
+            @NotBlank @DefaultValue("ipt-detection") String applicationId,
+            @NotBlank @DefaultValue("/tmp/ipt-detection") String stateDir,
+            @NotBlank @DefaultValue("127.0.0.1:8082") String applicationServer,
+            @Min(1) @Max(64) @DefaultValue("1") int streamThreads,
+            @NotNull @DefaultValue("100ms") Duration commitInterval,
+            @NotNull @DefaultValue("10MB") DataSize cacheMaxBytes,
+            @NotNull @DefaultValue Map<String, String> streams) {
+
+        public Kafka {
+            positive(commitInterval, "detection.kafka.commit-interval");
+        }
+    }
+
+    /**
+     * The sliding window every rule counts over.
+     *
+     * @param size requests within this time of each other share a window (both ends included)
+     * @param grace how far behind the partition's latest event time a request may arrive and still
+     *     count; later ones are dropped and counted in a metric
+     * @param coolDown after flagging an IP, a rule stays quiet for it this long (event time)
+     * @param maxRequestsPerIp requests remembered per IP; beyond it the oldest are forgotten, so counts
+     *     saturate there (keep it well above every threshold)
+     * @param maintenanceInterval how often (event time) old requests and idle IPs are purged and the
+     *     anomaly model is refitted
+     */
+    public record Window(
+            @NotNull @DefaultValue("1h") Duration size,
+            @NotNull @DefaultValue("5m") Duration grace,
+            @NotNull @DefaultValue("1h") Duration coolDown,
+            @Min(10) @DefaultValue("5000") int maxRequestsPerIp,
+            @NotNull @DefaultValue("1m") Duration maintenanceInterval) {
+
+        public Window {
+            positive(size, "detection.window.size");
+            notNegative(grace, "detection.window.grace");
+            notNegative(coolDown, "detection.window.cool-down");
+            positive(maintenanceInterval, "detection.window.maintenance-interval");
+        }
+    }
+
+    /** The threshold rules. */
+    public record Rules(
+            @Valid @NotNull @DefaultValue HighVolume highVolume,
+            @Valid @NotNull @DefaultValue SensitivePath sensitivePath,
+            @Valid @NotNull @DefaultValue AuthFailures authFailures,
+            @Valid @NotNull @DefaultValue Scanning scanning) {
+    }
+
+    /** HIGH_VOLUME: more than {@code maxRequests} requests in one window. */
+    public record HighVolume(
+            @DefaultValue("true") boolean enabled,
+            @Min(1) @DefaultValue("100") int maxRequests,
+            @NotNull @DefaultValue("MEDIUM") Severity severity) {
+    }
+
+    /**
+     * SENSITIVE_PATH: at least {@code minCount} requests to {@code paths} (Spring path patterns:
+     * {@code /admin/**} matches {@code /admin} and everything below it) in one window.
+     *
+     * @param ignoreAuthenticated requests that carry an authenticated subject do not count
+     */
+    public record SensitivePath(
+            @DefaultValue("true") boolean enabled,
+            @NotEmpty @DefaultValue({"/admin", "/admin/**", "/login"}) List<@NotBlank String> paths,
+            @Min(1) @DefaultValue("1") int minCount,
+            @DefaultValue("true") boolean ignoreAuthenticated,
+            @NotNull @DefaultValue("MEDIUM") Severity severity) {
+    }
+
+    /** AUTH_FAILURES: at least {@code minCount} answers with one of {@code statuses} in one window. */
+    public record AuthFailures(
+            @DefaultValue("true") boolean enabled,
+            @Min(1) @DefaultValue("20") int minCount,
+            @NotEmpty @DefaultValue({"401", "403"}) Set<@Min(400) @Max(599) Integer> statuses,
+            @NotNull @DefaultValue("HIGH") Severity severity) {
+    }
+
+    /** SCANNING: at least {@code minNotFound} 404 answers, or {@code minDistinctPaths} distinct paths, in one window. */
+    public record Scanning(
+            @DefaultValue("true") boolean enabled,
+            @Min(1) @DefaultValue("30") int minNotFound,
+            @Min(1) @DefaultValue("60") int minDistinctPaths,
+            @NotNull @DefaultValue("HIGH") Severity severity) {
+    }
+
+    /**
+     * ANOMALY: the robust z-score of an IP's window features against the recently active population
+     * (see {@link io.iptracking.detection.anomaly.PopulationModel}), for IPs no rule has flagged.
+     *
+     * @param threshold score from which an IP is flagged
+     * @param minRequests windows with fewer requests are neither scored nor part of the population:
+     *     ratios over a handful of requests say little
+     * @param minPopulation the model scores nothing until fitted on at least this many IPs (per
+     *     partition)
+     * @param populationHorizon the model is fitted on the latest window of each IP active within this
+     *     time (event time); a day covers the daily rhythm
+     */
+    public record Anomaly(
+            @DefaultValue("true") boolean enabled,
+            @DecimalMin("1.0") @DefaultValue("7.0") double threshold,
+            @Min(3) @DefaultValue("10") int minRequests,
+            @Min(10) @DefaultValue("50") int minPopulation,
+            @NotNull @DefaultValue("24h") Duration populationHorizon,
+            @NotNull @DefaultValue("MEDIUM") Severity severity) {
+
+        public Anomaly {
+            positive(populationHorizon, "detection.anomaly.population-horizon");
+        }
+    }
+
+    // Checked here rather than with annotations: Bean Validation has no constraint for Duration.
+    private static void positive(Duration d, String property) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException(property + " must be positive, was " + d);
+        }
+    }
+
+    private static void notNegative(Duration d, String property) {
+        if (d != null && d.isNegative()) {
+            throw new IllegalArgumentException(property + " must not be negative, was " + d);
+        }
+    }
+}

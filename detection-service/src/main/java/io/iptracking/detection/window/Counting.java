@@ -1,0 +1,31 @@
+package io.iptracking.detection.window;
+
+import java.util.Set;
+
+/**
+ * Which requests count towards which measure: a 401/403 is an authentication failure (configurable),
+ * a 404 is "not found", and a request to a sensitive path counts unless it was authenticated and
+ * authenticated clients are ignored.
+ */
+public record Counting(Set<Integer> authFailureStatuses, boolean ignoreAuthenticatedOnSensitivePaths) {
+
+    public Counting {
+        authFailureStatuses = Set.copyOf(authFailureStatuses);
+    }
+
+    public boolean isAuthFailure(Hit h) {
+        return authFailureStatuses.contains(h.status());
+    }
+
+    public boolean isNotFound(Hit h) {
+        return h.status() == 404;
+    }
+
+    public boolean isSensitive(Hit h) {
+        return h.sensitive() && !(ignoreAuthenticatedOnSensitivePaths && h.authenticated());
+    }
+
+    public boolean isError(Hit h) {
+        return h.status() >= 400;
+    }
+}

@@ -1,0 +1,140 @@
+package io.iptracking.detection.evaluation;
+
+import io.iptracking.common.event.FlagRule;
+import io.iptracking.common.event.FlaggedIp;
+import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.testing.traffic.Actor;
+import io.iptracking.common.testing.traffic.LabelledTraffic;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Flags scored against the truth of labelled traffic, per IP: an IP counts once per rule however
+ * often the rule flagged it. Precision is the share of flagged IPs that are attackers; recall the
+ * share of all attacker IPs flagged; false-positive rate the share of benign IPs flagged.
+ */
+public record Evaluation(LabelledTraffic traffic, List<FlaggedIp> flags) {
+
+    /** Flagged IPs per rule; {@code null} key means "any rule". */
+    public Set<ClientIp> flagged(FlagRule rule) {
+        return flags.stream().filter(f -> rule == null || f.rule() == rule).map(FlaggedIp::ip).collect(Collectors.toSet());
+    }
+
+    public Row row(FlagRule rule) {
+        Set<ClientIp> flagged = flagged(rule);
+        Set<ClientIp> attackers = traffic.attackers();
+        Set<ClientIp> benign = traffic.benign();
+        long tp = flagged.stream().filter(attackers::contains).count();
+        long fp = flagged.stream().filter(benign::contains).count();
+        Map<Actor, Long> byActor = new EnumMap<>(Actor.class);
+        for (ClientIp ip : flagged) {
+            byActor.merge(traffic.actors().get(ip), 1L, Long::sum);
+        }
+        return new Row(rule == null ? "any rule" : rule.name(), tp, fp, attackers.size(), benign.size(), byActor);
+    }
+
+    /** Attackers that no rule flagged. */
+    public Set<ClientIp> missed() {
+        Set<ClientIp> missed = new HashSet<>(traffic.attackers());
+        missed.removeAll(flagged(null));
+        return missed;
+    }
+
+    /** Benign IPs that some rule flagged, with the rules. */
+    public Map<ClientIp, Set<FlagRule>> falsePositives() {
+        Map<ClientIp, Set<FlagRule>> fps = new HashMap<>();
+        for (FlaggedIp f : flags) {
+            if (!traffic.actors().get(f.ip()).isAttacker()) {
+                fps.computeIfAbsent(f.ip(), ip -> new HashSet<>()).add(f.rule());
+            }
+        }
+        return fps;
+    }
+
+    /** Per attacker kind: the median event time from its first request to its first flag. */
+    public Map<Actor, Duration> medianTimeToFirstFlag() {
+        Map<ClientIp, Instant> firstRequest = new HashMap<>();
+        traffic.events().forEach(e -> firstRequest.putIfAbsent(e.request().ip(), e.request().timestamp()));
+        Map<ClientIp, Instant> firstFlag = new HashMap<>();
+        // A flag's window end is the event time of the request that raised it.
+        flags.forEach(f -> firstFlag.merge(f.ip(), f.windowEnd(), (a, b) -> a.isBefore(b) ? a : b));
+        Map<Actor, List<Duration>> delays = new EnumMap<>(Actor.class);
+        firstFlag.forEach((ip, at) -> {
+            Actor actor = traffic.actors().get(ip);
+            if (actor.isAttacker()) {
+                delays.computeIfAbsent(actor, a -> new ArrayList<>()).add(Duration.between(firstRequest.get(ip), at));
+            }
+        });
+        Map<Actor, Duration> medians = new EnumMap<>(Actor.class);
+        delays.forEach((actor, d) -> {
+            d.sort(null);
+            medians.put(actor, d.get(d.size() / 2));
+        });
+        return medians;
+    }
+
+    /**
+     * One row of the table.
+     *
+     * @param byActor flagged IPs per actor kind
+     */
+    public record Row(String rule, long truePositives, long falsePositives, long attackers, long benign, Map<Actor, Long> byActor) {
+
+        public double precision() {
+            long flagged = truePositives + falsePositives;
+            return flagged == 0 ? Double.NaN : (double) truePositives / flagged;
+        }
+
+        public double recall() {
+            return (double) truePositives / attackers;
+        }
+
+        public double falsePositiveRate() {
+            return (double) falsePositives / benign;
+        }
+
+        String format() {
+            String kinds = byActor.entrySet().stream().map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + " " + e.getValue())
+                    .collect(Collectors.joining(", "));
+            return String.format(Locale.ROOT, "| %-14s | %5d | %5d | %9s | %6.3f | %7.3f%% | %s |", rule, truePositives, falsePositives,
+                    Double.isNaN(precision()) ? "-" : String.format(Locale.ROOT, "%.3f", precision()), recall(),
+                    100 * falsePositiveRate(), kinds);
+        }
+    }
+
+    /** A Markdown table: one row per rule and one for any rule. */
+    public String table() {
+        StringBuilder b = new StringBuilder();
+        b.append("| rule           |    TP |    FP | precision | recall | FP rate  | flagged IPs by actor |\n");
+        b.append("|----------------|-------|-------|-----------|--------|----------|----------------------|\n");
+        for (FlagRule rule : FlagRule.values()) {
+            if (rule != FlagRule.UNKNOWN) {
+                b.append(row(rule).format()).append('\n');
+            }
+        }
+        b.append(row(null).format()).append('\n');
+        return b.toString();
+    }
+
+    /** Traffic size, missed attackers, false positives and detection delays, for the report. */
+    public String summary() {
+        Map<Actor, Long> ips = traffic.actors().values().stream().collect(Collectors.groupingBy(a -> a, () -> new EnumMap<>(Actor.class),
+                Collectors.counting()));
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%d events, %d IPs: %s%n", traffic.events().size(), traffic.actors().size(), ips));
+        b.append("missed attackers: ").append(missed().stream().map(ip -> ip + " (" + traffic.actors().get(ip) + ")").toList()).append('\n');
+        b.append("false positives: ").append(falsePositives().entrySet().stream()
+                .map(e -> e.getKey() + " (" + traffic.actors().get(e.getKey()) + ": " + e.getValue() + ")").toList()).append('\n');
+        b.append("median event time from first request to first flag: ").append(medianTimeToFirstFlag()).append('\n');
+        return b.toString();
+    }
+}

@@ -1,0 +1,104 @@
+package io.iptracking.detection.stream;
+
+import io.iptracking.common.event.EnrichedRequestEvent;
+import io.iptracking.common.event.FlagRule;
+import io.iptracking.common.event.FlaggedIp;
+import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.kafka.Topics;
+import io.iptracking.detection.DetectionProperties;
+import io.iptracking.detection.FlagSchema;
+import io.iptracking.detection.window.IpActivity;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The production topology in a {@link TopologyTestDriver}, with the production Streams settings,
+ * a fixed clock and a state directory under {@code target/}. Every flag read is first validated
+ * against the public schema, as published.
+ */
+public final class DetectionDriver implements AutoCloseable {
+
+    public static final Instant DETECTED_AT = Instant.parse("2026-05-04T12:00:00Z");
+
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<ClientIp, EnrichedRequestEvent> input;
+    private final TestOutputTopic<ClientIp, byte[]> output;
+    private final List<FlaggedIp> flags = new ArrayList<>();
+    private int lateDropped;
+
+    public DetectionDriver(DetectionProperties p) {
+        this(p, true);
+    }
+
+    public DetectionDriver(DetectionProperties p, boolean validateSchema) {
+        Properties settings = StreamsSettings.of(p);
+        // Under target/, but not under java.io.tmpdir, which Kafka Streams warns about.
+        settings.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "topology-test", UUID.randomUUID().toString()).toString());
+        DetectionListener listener = new DetectionListener() {
+            @Override
+            public void droppedLate() {
+                lateDropped++;
+            }
+        };
+        this.validateSchema = validateSchema;
+        driver = new TopologyTestDriver(DetectionTopology.build(p, Clock.fixed(DETECTED_AT, ZoneOffset.UTC), listener), settings);
+        input = driver.createInputTopic(Topics.ENRICHED_REQUESTS.name(), Topics.ENRICHED_REQUESTS.keySerde().serializer(),
+                Topics.ENRICHED_REQUESTS.valueSerde().serializer());
+        output = driver.createOutputTopic(Topics.FLAGGED.name(), Topics.FLAGGED.keySerde().deserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    private final boolean validateSchema;
+
+    /** Pipes one event with the Kafka timestamp equal to its edge timestamp. */
+    public void send(EnrichedRequestEvent e) {
+        input.pipeInput(e.request().ip(), e, e.request().timestamp());
+    }
+
+    /** Every flag emitted so far, in order. */
+    public List<FlaggedIp> flags() {
+        while (!output.isEmpty()) {
+            var record = output.readKeyValue();
+            byte[] json = record.value;
+            if (validateSchema) {
+                FlagSchema.assertValid(new String(json, StandardCharsets.UTF_8));
+            }
+            FlaggedIp flag = Topics.FLAGGED.valueSerde().deserializer().deserialize(Topics.FLAGGED.name(), json);
+            if (!flag.ip().equals(record.key)) {
+                throw new AssertionError("flag for " + flag.ip() + " keyed by " + record.key);
+            }
+            flags.add(flag);
+        }
+        return flags;
+    }
+
+    public List<FlaggedIp> flags(FlagRule rule) {
+        return flags().stream().filter(f -> f.rule() == rule).toList();
+    }
+
+    public KeyValueStore<ClientIp, IpActivity> activityStore() {
+        return driver.getKeyValueStore(DetectionTopology.ACTIVITY_STORE);
+    }
+
+    public int lateDropped() {
+        return lateDropped;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

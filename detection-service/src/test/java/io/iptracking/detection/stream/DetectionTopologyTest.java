@@ -1,0 +1,336 @@
+package io.iptracking.detection.stream;
+
+import static io.iptracking.detection.stream.Requests.get;
+import static io.iptracking.detection.stream.Requests.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iptracking.common.event.FlagRule;
+import io.iptracking.common.event.FlaggedIp;
+import io.iptracking.common.event.Severity;
+import io.iptracking.common.ip.ClientIp;
+import io.iptracking.detection.DetectionProperties;
+import io.iptracking.detection.TestProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The topology, rule by rule, at its edges. Thresholds, window, grace and cool-down come from the
+ * production defaults, so the edges move with them.
+ */
+class DetectionTopologyTest {
+
+    static final DetectionProperties DEFAULTS = TestProperties.defaults();
+    static final Duration W = DEFAULTS.window().size();
+    static final Duration GRACE = DEFAULTS.window().grace();
+    static final Duration COOL_DOWN = DEFAULTS.window().coolDown();
+    static final int MAX_REQUESTS = DEFAULTS.rules().highVolume().maxRequests();
+    static final int AUTH_FAILURES = DEFAULTS.rules().authFailures().minCount();
+    static final int NOT_FOUND = DEFAULTS.rules().scanning().minNotFound();
+    static final int DISTINCT = DEFAULTS.rules().scanning().minDistinctPaths();
+
+    static final Instant T0 = Instant.parse("2026-05-04T10:00:00Z");
+    static final String IP = "203.0.113.7";
+    static final String OTHER = "198.51.100.9";
+
+    DetectionDriver driver = new DetectionDriver(DEFAULTS);
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    /** {@code n} requests from {@code ip} to {@code /shop}, evenly spread from {@code from} to {@code to}, both included. */
+    void spread(String ip, int n, Instant from, Instant to, String path, int status) {
+        long span = Duration.between(from, to).toMillis();
+        for (int i = 0; i < n; i++) {
+            driver.send(get(ip, from.plusMillis(n == 1 ? 0 : span * i / (n - 1)), path, status));
+        }
+    }
+
+    @Nested
+    class HighVolume {
+
+        @Test
+        void theRequestOverTheLimitIsFlaggedAtOnceAndTheOneBeforeIsNot() {
+            spread(IP, MAX_REQUESTS, T0, T0.plusSeconds(600), "/shop", 200);
+            assertThat(driver.flags()).isEmpty();
+
+            driver.send(get(IP, T0.plusSeconds(601), "/shop", 200));
+
+            assertThat(driver.flags()).singleElement().satisfies(f -> {
+                assertThat(f.rule()).isEqualTo(FlagRule.HIGH_VOLUME);
+                assertThat(f.ip()).isEqualTo(ClientIp.parse(IP));
+                assertThat(f.requestCount()).isEqualTo(MAX_REQUESTS + 1);
+                assertThat(f.windowStart()).isEqualTo(T0);
+                assertThat(f.windowEnd()).isEqualTo(T0.plusSeconds(601));
+                assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
+                assertThat(f.score()).isEqualTo((MAX_REQUESTS + 1.0) / MAX_REQUESTS, org.assertj.core.data.Offset.offset(0.001));
+                assertThat(f.evidence().counts()).containsEntry("requests", (long) MAX_REQUESTS + 1);
+                assertThat(f.evidence().thresholds()).containsEntry("requests", (double) MAX_REQUESTS)
+                        .containsEntry("windowSeconds", (double) W.toSeconds());
+                assertThat(f.evidence().statusCounts()).containsEntry(200, (long) MAX_REQUESTS + 1);
+                assertThat(f.evidence().samplePaths()).containsExactly("/shop");
+                assertThat(f.geo()).isEqualTo(Requests.GEO);
+                assertThat(f.detectedAt()).isEqualTo(DetectionDriver.DETECTED_AT);
+                assertThat(f.reason()).isEqualTo(IP + " sent 101 requests within 10 min 1 s, more than the limit of 100 per 1 h.");
+            });
+        }
+
+        @Test
+        void requestsExactlyOneWindowApartShareIt() {
+            spread(IP, MAX_REQUESTS, T0, T0.plus(W).minusMillis(1), "/shop", 200);
+            driver.send(get(IP, T0.plus(W), "/shop", 200));
+            assertThat(driver.flags(FlagRule.HIGH_VOLUME)).singleElement()
+                    .satisfies(f -> assertThat(f.windowStart()).isEqualTo(T0))
+                    .satisfies(f -> assertThat(f.windowEnd()).isEqualTo(T0.plus(W)));
+        }
+
+        @Test
+        void oneMillisecondMoreAndTheFirstRequestHasLeftTheWindow() {
+            spread(IP, MAX_REQUESTS, T0, T0.plus(W).minusMillis(1), "/shop", 200);
+            driver.send(get(IP, T0.plus(W).plusMillis(1), "/shop", 200));
+            assertThat(driver.flags()).isEmpty();
+        }
+
+        @Test
+        void aBurstStraddlingAClockHourIsFlagged() {
+            Instant lastMinute = Instant.parse("2026-05-04T10:59:00Z");
+            Instant nextHour = Instant.parse("2026-05-04T11:00:00Z");
+            spread(IP, 60, lastMinute, lastMinute.plusMillis(59_999), "/shop", 200);
+            spread(IP, 60, nextHour, nextHour.plusMillis(59_999), "/shop", 200);
+            // No clock hour holds more than 60 of them; the sliding window holds all 120.
+            assertThat(driver.flags()).singleElement().satisfies(f -> {
+                assertThat(f.rule()).isEqualTo(FlagRule.HIGH_VOLUME);
+                assertThat(f.requestCount()).isEqualTo(MAX_REQUESTS + 1);
+                assertThat(f.windowStart()).isEqualTo(lastMinute);
+                assertThat(f.windowEnd()).isAfter(nextHour);
+            });
+        }
+
+        @Test
+        void flagsOncePerCoolDownAndAgainWhenItHasEnded() {
+            // One request every 30 s: the window holds 121 once full, over the limit all along.
+            Instant t = T0;
+            for (int i = 0; i <= MAX_REQUESTS; i++, t = t.plusSeconds(30)) {
+                driver.send(get(IP, t, "/shop", 200));
+            }
+            Instant flaggedAt = t.minusSeconds(30);
+            assertThat(driver.flags()).hasSize(1);
+            while (t.isBefore(flaggedAt.plus(COOL_DOWN))) {
+                driver.send(get(IP, t, "/shop", 200));
+                t = t.plusSeconds(30);
+            }
+            driver.send(get(IP, flaggedAt.plus(COOL_DOWN).minusMillis(1), "/shop", 200));
+            assertThat(driver.flags()).as("still in the cool-down").hasSize(1);
+
+            driver.send(get(IP, flaggedAt.plus(COOL_DOWN), "/shop", 200));
+            assertThat(driver.flags(FlagRule.HIGH_VOLUME)).hasSize(2)
+                    .extracting(FlaggedIp::flagId).doesNotHaveDuplicates();
+        }
+
+        @Test
+        void aLateRequestWithinTheGraceCountsAndFillsItsWindow() {
+            spread(IP, MAX_REQUESTS, T0, T0.plusSeconds(60), "/shop", 200);
+            Instant streamTime = T0.plusSeconds(600);
+            driver.send(get(OTHER, streamTime, "/", 200));
+
+            driver.send(get(IP, streamTime.minus(GRACE), "/shop", 200));
+
+            assertThat(driver.flags(FlagRule.HIGH_VOLUME)).singleElement()
+                    .satisfies(f -> assertThat(f.windowEnd()).isEqualTo(streamTime.minus(GRACE)));
+            assertThat(driver.lateDropped()).isZero();
+        }
+
+        @Test
+        void aRequestLaterThanTheGraceIsDroppedAndCounted() {
+            spread(IP, MAX_REQUESTS, T0, T0.plusSeconds(60), "/shop", 200);
+            Instant streamTime = T0.plusSeconds(600);
+            driver.send(get(OTHER, streamTime, "/", 200));
+
+            driver.send(get(IP, streamTime.minus(GRACE).minusMillis(1), "/shop", 200));
+
+            assertThat(driver.flags()).isEmpty();
+            assertThat(driver.lateDropped()).isEqualTo(1);
+            assertThat(driver.activityStore().get(ClientIp.parse(IP)).size()).isEqualTo(MAX_REQUESTS);
+        }
+
+        @Test
+        void aLateRequestCanCompleteAWindowInThePast() {
+            // 100 requests in [T0, T0+30min]; stream time then moves on; a late request at T0+1min
+            // makes 101 in a window that lies wholly in the past.
+            spread(IP, MAX_REQUESTS, T0, T0.plusSeconds(1800), "/shop", 200);
+            driver.send(get(IP, T0.plusSeconds(1800).plus(GRACE).minusSeconds(1), "/", 200));
+            assertThat(driver.flags()).singleElement().satisfies(f -> assertThat(f.rule()).isEqualTo(FlagRule.HIGH_VOLUME));
+        }
+    }
+
+    @Nested
+    class SensitivePath {
+
+        @Test
+        void oneAnonymousRequestToAnAdminPathIsFlagged() {
+            driver.send(get(IP, T0, "/shop", 200));
+            driver.send(get(IP, T0.plusSeconds(1), "/admin/users", 403));
+            assertThat(driver.flags()).singleElement().satisfies(f -> {
+                assertThat(f.rule()).isEqualTo(FlagRule.SENSITIVE_PATH);
+                assertThat(f.evidence().samplePaths()).containsExactly("/admin/users");
+                assertThat(f.evidence().counts()).containsEntry("sensitiveRequests", 1L);
+                assertThat(f.evidence().thresholds()).containsEntry("sensitiveRequests", 1.0);
+                assertThat(f.reason()).isEqualTo(IP + " requested sensitive paths 1 time within 1 h without being "
+                        + "authenticated (/admin/users); 1 triggers a flag.");
+            });
+        }
+
+        @Test
+        void matchesTheConfiguredPatternsOnly() {
+            driver.send(get(IP, T0, "/administrator", 200));
+            driver.send(get(IP, T0.plusSeconds(1), "/shop/admin", 200));
+            driver.send(get(IP, T0.plusSeconds(2), "/login/../shop", 200));
+            assertThat(driver.flags()).isEmpty();
+            driver.send(get(IP, T0.plusSeconds(3), "/login", 200));
+            assertThat(driver.flags(FlagRule.SENSITIVE_PATH)).hasSize(1);
+        }
+
+        @Test
+        void authenticatedRequestsAreIgnoredByDefault() {
+            driver.send(request(IP, T0, "/admin", 200, "a1b2c3", "browser"));
+            assertThat(driver.flags()).isEmpty();
+        }
+
+        @Test
+        void authenticatedRequestsCountWhenConfigured() {
+            try (DetectionDriver strict = new DetectionDriver(TestProperties.with(
+                    Map.of("detection.rules.sensitive-path.ignore-authenticated", "false")))) {
+                strict.send(request(IP, T0, "/admin", 200, "a1b2c3", "browser"));
+                assertThat(strict.flags(FlagRule.SENSITIVE_PATH)).singleElement()
+                        .satisfies(f -> assertThat(f.reason()).doesNotContain("authenticated"));
+            }
+        }
+
+        @Test
+        void aMinimumCountIsReachedWithinOneWindowOnly() {
+            try (DetectionDriver three = new DetectionDriver(TestProperties.with(
+                    Map.of("detection.rules.sensitive-path.min-count", "3")))) {
+                three.send(get(IP, T0, "/admin", 404));
+                three.send(get(IP, T0.plusSeconds(60), "/admin/x", 404));
+                assertThat(three.flags()).as("threshold - 1").isEmpty();
+                three.send(get(IP, T0.plus(W).plusMillis(1), "/admin/y", 404));
+                assertThat(three.flags()).as("the first has left the window").isEmpty();
+                three.send(get(IP, T0.plus(W).plusSeconds(60), "/admin/z", 404));
+                assertThat(three.flags(FlagRule.SENSITIVE_PATH)).as("/admin/x at the window's start edge")
+                        .singleElement().satisfies(f -> {
+                            assertThat(f.windowStart()).isEqualTo(T0.plusSeconds(60));
+                            assertThat(f.evidence().samplePaths()).containsExactly("/admin/z", "/admin/y", "/admin/x");
+                            assertThat(f.score()).isEqualTo(1.0);
+                        });
+            }
+        }
+    }
+
+    @Nested
+    class AuthFailures {
+
+        @Test
+        void flagsAtTheMinimumCountNotBefore() {
+            for (int i = 0; i < AUTH_FAILURES - 1; i++) {
+                driver.send(request(IP, T0.plusSeconds(i), "/api/session", 401, null, "python-requests/2.31"));
+            }
+            driver.send(request(IP, T0.plusSeconds(100), "/api/session", 200, null, "python-requests/2.31"));
+            assertThat(driver.flags()).isEmpty();
+            driver.send(request(IP, T0.plusSeconds(101), "/api/session", 403, null, "python-requests/2.31"));
+            assertThat(driver.flags()).singleElement().satisfies(f -> {
+                assertThat(f.rule()).isEqualTo(FlagRule.AUTH_FAILURES);
+                assertThat(f.severity()).isEqualTo(Severity.HIGH);
+                assertThat(f.evidence().counts()).containsEntry("authFailures", (long) AUTH_FAILURES);
+                assertThat(f.evidence().statusCounts()).containsEntry(401, AUTH_FAILURES - 1L).containsEntry(403, 1L)
+                        .containsEntry(200, 1L);
+                assertThat(f.reason()).isEqualTo(IP + " was refused authentication (401/403) 20 times within 1 h; 20 trigger a flag.");
+            });
+        }
+
+        @Test
+        void failuresMoreThanOneWindowApartDoNotAddUp() {
+            driver.send(get(IP, T0, "/api/session", 401));
+            spread(IP, AUTH_FAILURES - 1, T0.plus(W).plusMillis(1), T0.plus(W).plusSeconds(60), "/api/session", 401);
+            assertThat(driver.flags()).isEmpty();
+        }
+
+        @Test
+        void failuresExactlyOneWindowApartAddUp() {
+            driver.send(get(IP, T0, "/api/session", 401));
+            spread(IP, AUTH_FAILURES - 2, T0.plusSeconds(1), T0.plusSeconds(60), "/api/session", 401);
+            driver.send(get(IP, T0.plus(W), "/api/session", 401));
+            assertThat(driver.flags(FlagRule.AUTH_FAILURES)).hasSize(1);
+        }
+    }
+
+    @Nested
+    class Scanning {
+
+        @Test
+        void flagsAtTheMinimumNumberOfNotFoundAnswers() {
+            for (int i = 0; i < NOT_FOUND - 1; i++) {
+                driver.send(get(IP, T0.plusSeconds(i), "/probe", 404));
+            }
+            assertThat(driver.flags()).isEmpty();
+            driver.send(get(IP, T0.plusSeconds(NOT_FOUND), "/probe", 404));
+            assertThat(driver.flags()).singleElement().satisfies(f -> {
+                assertThat(f.rule()).isEqualTo(FlagRule.SCANNING);
+                assertThat(f.evidence().counts()).containsEntry("notFound", (long) NOT_FOUND).containsEntry("distinctPaths", 1L);
+                assertThat(f.reason()).startsWith(IP + " received 30 'not found' (404) answers within 1 h");
+            });
+        }
+
+        @Test
+        void flagsAtTheMinimumNumberOfDistinctPaths() {
+            for (int i = 0; i < DISTINCT - 1; i++) {
+                driver.send(get(IP, T0.plusSeconds(i), "/products/" + i, 200));
+            }
+            driver.send(get(IP, T0.plusSeconds(DISTINCT), "/products/0", 200));
+            assertThat(driver.flags()).isEmpty();
+            driver.send(get(IP, T0.plusSeconds(DISTINCT), "/products/" + DISTINCT, 200));
+            assertThat(driver.flags()).singleElement().satisfies(f -> {
+                assertThat(f.rule()).isEqualTo(FlagRule.SCANNING);
+                assertThat(f.evidence().counts()).containsEntry("distinctPaths", (long) DISTINCT);
+                assertThat(f.evidence().samplePaths()).hasSize(5).first().isEqualTo("/products/" + DISTINCT);
+            });
+        }
+
+        @Test
+        void distinctPathsOutsideTheWindowDoNotCount() {
+            driver.send(get(IP, T0, "/products/first", 200));
+            spread(IP, 10, T0.plus(W).plusMillis(1), T0.plus(W).plusSeconds(100), "/same", 200);
+            for (int i = 0; i < DISTINCT - 2; i++) {
+                driver.send(get(IP, T0.plus(W).plusSeconds(200 + i), "/products/" + i, 200));
+            }
+            assertThat(driver.flags()).isEmpty();
+        }
+    }
+
+    @Test
+    void rulesFlagIndependently() {
+        // One scanner that crosses every threshold: one flag per rule, each once.
+        for (int i = 0; i <= MAX_REQUESTS; i++) {
+            driver.send(get(IP, T0.plusSeconds(i), i % 2 == 0 ? "/admin/" + i : "/wp-login.php", i % 2 == 0 ? 404 : 401));
+        }
+        assertThat(driver.flags()).extracting(FlaggedIp::rule).containsExactlyInAnyOrder(
+                FlagRule.SENSITIVE_PATH, FlagRule.AUTH_FAILURES, FlagRule.SCANNING, FlagRule.HIGH_VOLUME);
+    }
+
+    @Test
+    void theActivityStoreHoldsEachIpsRecentRequestsAndForgetsIdleIps() {
+        spread(IP, 5, T0, T0.plusSeconds(4), "/shop", 200);
+        driver.send(get(OTHER, T0.plusSeconds(5), "/", 200));
+        assertThat(driver.activityStore().get(ClientIp.parse(IP)).size()).isEqualTo(5);
+
+        // Once stream time has passed the window and the grace, maintenance drops the idle IP.
+        driver.send(get(OTHER, T0.plusSeconds(4).plus(W).plus(GRACE).plus(DEFAULTS.window().maintenanceInterval())
+                .plusSeconds(1), "/", 200));
+        assertThat(driver.activityStore().get(ClientIp.parse(IP))).isNull();
+        assertThat(driver.activityStore().get(ClientIp.parse(OTHER)).size()).isEqualTo(1);
+    }
+}
