@@ -120,7 +120,7 @@ class CommandLineIT {
                 "spring.datasource.hikari.initialization-fail-timeout", "1", "admin.kafka.bootstrap-servers", KAFKA.bootstrapServers()),
                 "list-blocks");
         assertThat(down.exitCode()).as(down.toString()).isEqualTo(AdminCommandLine.FAILED);
-        assertThat(down.err()).startsWith("admin-service: ");
+        assertThat(down.err()).startsWith("admin-service: database (ADMIN_DB_URL): ");
     }
 
     private Run run(String... args) {
