@@ -119,13 +119,21 @@ public final class AdminCommandLine {
         }
     }
 
-    /** The innermost cause says what is wrong ("database does not exist"); the wrapping says where. */
+    /** The innermost cause says what is wrong ("database does not exist"); which layer failed says where. */
     private static String rootMessage(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        String where = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String type = t.getClass().getName();
+            if (where == null && (type.startsWith("org.postgresql") || t instanceof java.sql.SQLException)) {
+                where = "database (ADMIN_DB_URL)";
+            } else if (where == null && type.startsWith("org.apache.kafka")) {
+                where = "Kafka (KAFKA_BOOTSTRAP_SERVERS)";
+            }
+            root = t;
         }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
+        String message = root.getMessage() == null ? root.toString() : root.getMessage();
+        return where == null ? message : where + ": " + message;
     }
 
     /** Runs commands against the beans of a started context. */

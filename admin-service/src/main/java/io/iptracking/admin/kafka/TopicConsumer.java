@@ -96,7 +96,13 @@ public final class TopicConsumer<K, V> implements AutoCloseable {
                     if (!values.isEmpty()) {
                         handler.handle(values);
                     }
-                    consumer.commitSync();
+                    // Asynchronous: the next batch is fetched and stored while the commit travels. A
+                    // commit lost in a crash only means a redelivery, which the stores drop.
+                    consumer.commitAsync((offsets, error) -> {
+                        if (error != null) {
+                            log.debug("Offset commit for {} failed; those records may be delivered again: {}", topic.name(), error.toString());
+                        }
+                    });
                     stored.increment(values.size());
                 } catch (WakeupException e) {
                     throw e;
@@ -115,6 +121,11 @@ public final class TopicConsumer<K, V> implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Consumer of {} stopped", topic.name(), e);
         } finally {
+            try {
+                consumer.commitSync(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                // Shutting down: what is not committed is delivered again to the next instance.
+            }
             consumer.close(Duration.ofSeconds(2));
         }
     }

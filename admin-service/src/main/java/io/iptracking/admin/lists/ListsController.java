@@ -1,5 +1,6 @@
 package io.iptracking.admin.lists;
 
+import io.iptracking.admin.AdminProperties;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListSource;
 import io.iptracking.common.ip.ClientIp;
@@ -28,7 +29,7 @@ class ListsController {
     private final Clock clock;
     private final int maxPageSize;
 
-    ListsController(ListChanges changes, ListEntries entries, Clock clock, io.iptracking.admin.AdminProperties p) {
+    ListsController(ListChanges changes, ListEntries entries, Clock clock, AdminProperties p) {
         this.changes = changes;
         this.entries = entries;
         this.clock = clock;
