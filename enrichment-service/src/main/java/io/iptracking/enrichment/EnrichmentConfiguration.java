@@ -94,11 +94,12 @@ class EnrichmentConfiguration {
     }
 
     @Bean
-    EnrichmentStream enrichmentStream(EnrichmentProperties p, MaxMindGeoLookup geo, EnrichmentCounters counters) {
+    EnrichmentStream enrichmentStream(EnrichmentProperties p, MaxMindGeoLookup geo, EnrichmentCounters counters,
+            MeterRegistry registry) {
         EnrichmentProperties.Kafka k = p.kafka();
         TopicCreation.ensureExist(k.bootstrapServers(), k.replicationFactor(), Duration.ofSeconds(10),
                 List.of(Topics.REQUESTS, Topics.ENRICHED_REQUESTS, Topics.REQUESTS_DLQ));
-        return new EnrichmentStream(EnrichmentTopology.build(geo, counters), streamsConfig(k));
+        return new EnrichmentStream(EnrichmentTopology.build(geo, counters), streamsConfig(k), registry);
     }
 
     static Properties streamsConfig(EnrichmentProperties.Kafka k) {

@@ -18,7 +18,7 @@ class MissingDatabaseTest {
                 .run("--spring.main.web-application-type=none", "--enrichment.geoip.city-database=" + missing,
                         "--enrichment.kafka.bootstrap-servers=127.0.0.1:1",
                         // The failure is the point: Boot need not report it again in the build output.
-                        "--logging.level.org.springframework.boot=OFF")
+                        "--logging.level.org.springframework=OFF")
                 .close());
         assertThat(failure).rootCause().hasMessage("GeoIP city database not found at " + missing.toAbsolutePath());
         assertThat(failure).hasStackTraceContaining("GeoIP city database not found at " + missing.toAbsolutePath()

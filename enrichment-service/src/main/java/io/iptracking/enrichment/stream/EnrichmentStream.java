@@ -1,5 +1,7 @@
 package io.iptracking.enrichment.stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
@@ -17,11 +19,15 @@ public final class EnrichmentStream implements SmartLifecycle {
 
     private final Topology topology;
     private final Properties config;
+    private final MeterRegistry registry;
     private volatile KafkaStreams streams;
+    private KafkaStreamsMetrics metrics;
 
-    public EnrichmentStream(Topology topology, Properties config) {
+    /** @param registry where Kafka Streams' own metrics (lag, process rate, commit latency…) are published */
+    public EnrichmentStream(Topology topology, Properties config, MeterRegistry registry) {
         this.topology = topology;
         this.config = config;
+        this.registry = registry;
     }
 
     @Override
@@ -37,6 +43,8 @@ public final class EnrichmentStream implements SmartLifecycle {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         created.setStateListener((now, before) -> log.info("Enrichment stream {} -> {}", before, now));
+        metrics = new KafkaStreamsMetrics(created);
+        metrics.bindTo(registry);
         created.start();
         streams = created;
     }
@@ -46,6 +54,7 @@ public final class EnrichmentStream implements SmartLifecycle {
         if (streams != null) {
             streams.close(CLOSE_TIMEOUT);
             streams = null;
+            metrics.close();
         }
     }
 
