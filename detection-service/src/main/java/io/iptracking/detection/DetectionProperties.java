@@ -79,7 +79,7 @@ public record DetectionProperties(
             @NotNull @DefaultValue("5m") Duration grace,
             @NotNull @DefaultValue("1h") Duration coolDown,
             @Min(10) @DefaultValue("5000") int maxRequestsPerIp,
-            @NotNull @DefaultValue("1m") Duration maintenanceInterval) {
+            @NotNull @DefaultValue("5m") Duration maintenanceInterval) {
 
         public Window {
             positive(size, "detection.window.size");

@@ -162,12 +162,6 @@ public final class Detector {
         return flags;
     }
 
-    /** The anomaly score of the window ending at the IP's latest request; 0 below the minimum request count. */
-    public AnomalyScore anomalyScore(IpActivity activity, PopulationModel model) {
-        WindowSummary s = summary(activity, window.endingAt(activity, activity.lastSeen()));
-        return s.requests() < anomaly.minRequests() ? new AnomalyScore(0, List.of()) : model.score(Feature.vector(s));
-    }
-
     /**
      * The features of the IP's current window, if it has enough requests to describe the population;
      * null otherwise.

@@ -97,7 +97,7 @@ public final class DetectionEngine {
             int cooling = a.quietUntil().size();
             change |= a.forgetBefore(horizon) > 0;
             a.forgetCoolDownsEndedBy(streamTime);
-            a.forgetSampleBefore(streamTime - populationHorizonMs);
+            change |= a.forgetSampleBefore(streamTime - populationHorizonMs);
             if (a.isEmpty()) {
                 idle.add(ip);
                 return;

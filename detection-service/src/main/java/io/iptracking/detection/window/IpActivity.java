@@ -90,7 +90,43 @@ public final class IpActivity {
     private void forgetOldest(int n) {
         if (n > 0) {
             hits.subList(0, n).clear();
+            if (paths.size() > 2 * hits.size() + 64 || agents.size() > 2 * hits.size() + 64) {
+                compactDictionaries();
+            }
         }
+    }
+
+    /**
+     * Drops dictionary entries no kept request uses. Without it an object that stays in memory (see
+     * the processor's cache) would grow with every path a scanner ever tried, and so would the cost
+     * of counting distinct paths.
+     */
+    private void compactDictionaries() {
+        int[] pathMap = new int[paths.size()];
+        int[] agentMap = new int[agents.size()];
+        java.util.Arrays.fill(pathMap, -1);
+        java.util.Arrays.fill(agentMap, -1);
+        List<String> keptPaths = new ArrayList<>();
+        List<String> keptAgents = new ArrayList<>();
+        for (int i = 0; i < hits.size(); i++) {
+            Hit h = hits.get(i);
+            if (pathMap[h.path()] < 0) {
+                pathMap[h.path()] = keptPaths.size();
+                keptPaths.add(paths.get(h.path()));
+            }
+            if (h.agent() >= 0 && agentMap[h.agent()] < 0) {
+                agentMap[h.agent()] = keptAgents.size();
+                keptAgents.add(agents.get(h.agent()));
+            }
+            hits.set(i, new Hit(h.at(), h.status(), pathMap[h.path()], h.agent() < 0 ? -1 : agentMap[h.agent()],
+                    h.authenticated(), h.sensitive()));
+        }
+        paths.clear();
+        paths.addAll(keptPaths);
+        agents.clear();
+        agents.addAll(keptAgents);
+        pathIndex = null;
+        agentIndex = null;
     }
 
     public List<Hit> hits() {
@@ -185,11 +221,13 @@ public final class IpActivity {
         return sampledAt;
     }
 
-    /** Forgets the population sample if taken before {@code from}. */
-    public void forgetSampleBefore(long from) {
+    /** Forgets the population sample if taken before {@code from}; true if it did. */
+    public boolean forgetSampleBefore(long from) {
         if (sample != null && sampledAt < from) {
             sample = null;
+            return true;
         }
+        return false;
     }
 
     /** Nothing left worth keeping: no request in the window, no rule in its cool-down, no population sample. */

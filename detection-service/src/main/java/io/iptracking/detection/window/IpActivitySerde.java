@@ -2,25 +2,22 @@ package io.iptracking.detection.window;
 
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.Geo;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Compact binary form of {@link IpActivity} for the state store and its changelog topic. Written on
- * every request, so it is binary rather than JSON, and it drops dictionary entries that no kept
- * request uses any more. Starts with a format version byte so a later layout can read this one.
+ * Compact binary form of {@link IpActivity} for the state store and its changelog topic. Written and
+ * read on every request, so it is hand-rolled binary over a byte array (times as variable-length
+ * deltas) rather than JSON, and it drops dictionary entries that no kept request uses any more.
+ * Starts with a format version byte so a later layout can still read this one.
  */
 public final class IpActivitySerde implements Serde<IpActivity>, Serializer<IpActivity>, Deserializer<IpActivity> {
 
@@ -49,41 +46,39 @@ public final class IpActivitySerde implements Serde<IpActivity>, Serializer<IpAc
                 agents.add(a.agent(h.agent()));
             }
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + hits.size() * 16 + paths.size() * 24);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            out.writeLong(a.lastSeen());
-            writeGeo(out, a.geo());
-            out.writeByte(a.quietUntil().size());
-            for (var e : a.quietUntil().entrySet()) {
-                out.writeByte(e.getKey().ordinal());
-                out.writeLong(e.getValue());
-            }
-            double[] sample = a.sample();
-            out.writeByte(sample == null ? 0 : sample.length);
-            if (sample != null) {
-                out.writeLong(a.sampledAt());
-                for (double v : sample) {
-                    out.writeDouble(v);
-                }
-            }
-            writeStrings(out, paths);
-            writeStrings(out, agents);
-            out.writeInt(hits.size());
-            long previous = 0;
-            for (Hit h : hits) {
-                // Times as deltas: most fit in few bytes, and hits are sorted so deltas are not negative.
-                writeVarLong(out, h.at() - previous);
-                previous = h.at();
-                out.writeShort(h.status());
-                writeVarLong(out, pathMap[h.path()]);
-                writeVarLong(out, h.agent() < 0 ? 0 : agentMap[h.agent()] + 1);
-                out.writeByte((h.authenticated() ? 1 : 0) | (h.sensitive() ? 2 : 0));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Output out = new Output(128 + hits.size() * 12 + paths.size() * 32 + agents.size() * 96);
+        out.writeByte(FORMAT);
+        out.writeLong(a.lastSeen());
+        writeGeo(out, a.geo());
+        out.writeByte(a.quietUntil().size());
+        for (Map.Entry<FlagRule, Long> e : a.quietUntil().entrySet()) {
+            out.writeByte(e.getKey().ordinal());
+            out.writeLong(e.getValue());
         }
-        return bytes.toByteArray();
+        double[] sample = a.sample();
+        out.writeByte(sample == null ? 0 : sample.length);
+        if (sample != null) {
+            out.writeLong(a.sampledAt());
+            for (double v : sample) {
+                out.writeLong(Double.doubleToRawLongBits(v));
+            }
+        }
+        out.writeVar(paths.size());
+        paths.forEach(out::writeString);
+        out.writeVar(agents.size());
+        agents.forEach(out::writeString);
+        out.writeVar(hits.size());
+        long previous = 0;
+        for (Hit h : hits) {
+            // Times as deltas: hits are sorted, so deltas are small and never negative.
+            out.writeVar(h.at() - previous);
+            previous = h.at();
+            out.writeVar(h.status());
+            out.writeVar(pathMap[h.path()]);
+            out.writeVar(h.agent() < 0 ? 0 : agentMap[h.agent()] + 1);
+            out.writeByte((h.authenticated() ? 1 : 0) | (h.sensitive() ? 2 : 0));
+        }
+        return out.toByteArray();
     }
 
     @Override
@@ -91,7 +86,8 @@ public final class IpActivitySerde implements Serde<IpActivity>, Serializer<IpAc
         if (data == null) {
             return null;
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        try {
+            Input in = new Input(data);
             byte format = in.readByte();
             if (format != FORMAT) {
                 throw new SerializationException("unknown IpActivity format " + format + " in " + topic);
@@ -110,19 +106,19 @@ public final class IpActivitySerde implements Serde<IpActivity>, Serializer<IpAc
                 sampledAt = in.readLong();
                 sample = new double[sampleLength];
                 for (int i = 0; i < sampleLength; i++) {
-                    sample[i] = in.readDouble();
+                    sample[i] = Double.longBitsToDouble(in.readLong());
                 }
             }
             List<String> paths = readStrings(in);
             List<String> agents = readStrings(in);
-            int n = in.readInt();
+            int n = (int) in.readVar();
             List<Hit> hits = new ArrayList<>(n + 1);
             long at = 0;
             for (int i = 0; i < n; i++) {
-                at += readVarLong(in);
-                int status = in.readShort();
-                int path = (int) readVarLong(in);
-                int agent = (int) readVarLong(in) - 1;
+                at += in.readVar();
+                int status = (int) in.readVar();
+                int path = (int) in.readVar();
+                int agent = (int) in.readVar() - 1;
                 int flags = in.readByte();
                 hits.add(new Hit(at, status, path, agent, (flags & 1) != 0, (flags & 2) != 0));
             }
@@ -131,110 +127,160 @@ public final class IpActivitySerde implements Serde<IpActivity>, Serializer<IpAc
                 activity.sample(sample, sampledAt);
             }
             return activity;
-        } catch (IOException e) {
-            throw new SerializationException("cannot read IpActivity from " + topic + " (" + data.length + " bytes)", e);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new SerializationException("cannot read IpActivity from " + topic + " (" + data.length + " bytes): truncated", e);
         }
     }
 
-    private static void writeGeo(DataOutputStream out, Geo g) throws IOException {
-        out.writeBoolean(g.privateAddress());
-        writeNullable(out, g.countryCode());
-        writeNullable(out, g.countryName());
-        writeNullable(out, g.city());
+    private static void writeGeo(Output out, Geo g) {
+        out.writeByte(g.privateAddress() ? 1 : 0);
+        out.writeNullable(g.countryCode());
+        out.writeNullable(g.countryName());
+        out.writeNullable(g.city());
         writeNullableDouble(out, g.latitude());
         writeNullableDouble(out, g.longitude());
-        out.writeBoolean(g.asn() != null);
+        out.writeByte(g.asn() == null ? 0 : 1);
         if (g.asn() != null) {
-            out.writeLong(g.asn());
+            out.writeVar(g.asn());
         }
-        writeNullable(out, g.asOrganization());
+        out.writeNullable(g.asOrganization());
     }
 
-    private static Geo readGeo(DataInputStream in) throws IOException {
-        boolean privateAddress = in.readBoolean();
-        String code = readNullable(in);
-        String name = readNullable(in);
-        String city = readNullable(in);
+    private static Geo readGeo(Input in) {
+        boolean privateAddress = in.readByte() != 0;
+        String code = in.readNullable();
+        String name = in.readNullable();
+        String city = in.readNullable();
         Double lat = readNullableDouble(in);
         Double lon = readNullableDouble(in);
-        Long asn = in.readBoolean() ? in.readLong() : null;
-        String org = readNullable(in);
+        Long asn = in.readByte() != 0 ? in.readVar() : null;
+        String org = in.readNullable();
         return new Geo(code, name, city, lat, lon, asn, org, privateAddress);
     }
 
-    private static void writeNullable(DataOutputStream out, String s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            out.writeUTF(s);
-        }
-    }
-
-    private static String readNullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
-    }
-
-    private static void writeNullableDouble(DataOutputStream out, Double d) throws IOException {
-        out.writeBoolean(d != null);
+    private static void writeNullableDouble(Output out, Double d) {
+        out.writeByte(d == null ? 0 : 1);
         if (d != null) {
-            out.writeDouble(d);
+            out.writeLong(Double.doubleToRawLongBits(d));
         }
     }
 
-    private static Double readNullableDouble(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readDouble() : null;
+    private static Double readNullableDouble(Input in) {
+        return in.readByte() != 0 ? Double.longBitsToDouble(in.readLong()) : null;
     }
 
-    private static void writeStrings(DataOutputStream out, List<String> strings) throws IOException {
-        out.writeInt(strings.size());
-        for (String s : strings) {
-            writeLongString(out, s);
-        }
-    }
-
-    private static List<String> readStrings(DataInputStream in) throws IOException {
-        int n = in.readInt();
+    private static List<String> readStrings(Input in) {
+        int n = (int) in.readVar();
         List<String> strings = new ArrayList<>(n + 4);
         for (int i = 0; i < n; i++) {
-            strings.add(readLongString(in));
+            strings.add(in.readString());
         }
         return strings;
     }
 
-    // writeUTF stops at 64 KB; a path or user agent is attacker-controlled and may be longer.
-    private static void writeLongString(DataOutputStream out, String s) throws IOException {
-        byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        writeVarLong(out, utf8.length);
-        out.write(utf8);
-    }
+    /** A growable byte array with the few writes the format needs. */
+    private static final class Output {
+        private byte[] buf;
+        private int pos;
 
-    private static String readLongString(DataInputStream in) throws IOException {
-        byte[] utf8 = new byte[(int) readVarLong(in)];
-        in.readFully(utf8);
-        return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static void writeVarLong(DataOutputStream out, long v) throws IOException {
-        while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
+        Output(int capacity) {
+            buf = new byte[capacity];
         }
-        out.writeByte((int) v);
-    }
 
-    private static long readVarLong(DataInputStream in) throws IOException {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            int b = in.readUnsignedByte();
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return v;
+        private void ensure(int n) {
+            if (pos + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
             }
         }
-        throw new IOException("malformed variable-length number");
+
+        void writeByte(int b) {
+            ensure(1);
+            buf[pos++] = (byte) b;
+        }
+
+        void writeLong(long v) {
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[pos++] = (byte) (v >>> shift);
+            }
+        }
+
+        void writeVar(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[pos++] = (byte) v;
+        }
+
+        // Length-prefixed UTF-8 with no size limit: paths and user agents are attacker-controlled.
+        void writeString(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            writeVar(utf8.length);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, buf, pos, utf8.length);
+            pos += utf8.length;
+        }
+
+        void writeNullable(String s) {
+            writeByte(s == null ? 0 : 1);
+            if (s != null) {
+                writeString(s);
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, pos);
+        }
+    }
+
+    private static final class Input {
+        private final byte[] buf;
+        private int pos;
+
+        Input(byte[] buf) {
+            this.buf = buf;
+        }
+
+        byte readByte() {
+            return buf[pos++];
+        }
+
+        long readLong() {
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (buf[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        long readVar() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int b = buf[pos++];
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return v;
+                }
+            }
+            throw new SerializationException("malformed variable-length number in IpActivity");
+        }
+
+        String readString() {
+            int length = (int) readVar();
+            String s = new String(buf, pos, length, StandardCharsets.UTF_8);
+            pos += length;
+            return s;
+        }
+
+        String readNullable() {
+            return readByte() != 0 ? readString() : null;
+        }
     }
 
     @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+    public void configure(Map<String, ?> configs, boolean isKey) {
         // Nothing to configure.
     }
 

@@ -62,6 +62,11 @@ public final class SlidingWindow {
                     peaks.put(m, new Peak(v, new Span(i, j)));
                 }
             }
+            if (j == n - 1) {
+                // Nothing left to add: later windows only lose requests, so none can beat this one.
+                // For an in-order request this ends the scan after the first window.
+                break;
+            }
             c.remove(i);
         }
         return peaks;

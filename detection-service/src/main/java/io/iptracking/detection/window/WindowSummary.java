@@ -1,11 +1,9 @@
 package io.iptracking.detection.window;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -44,16 +42,25 @@ public record WindowSummary(
         long errors = 0;
         long withStatus = 0;
         long agentChanges = 0;
-        Set<Integer> paths = new HashSet<>();
-        Set<Integer> agents = new HashSet<>();
+        // Dictionary indexes make distinct counts a flag per index, without boxing.
+        boolean[] seenPath = new boolean[a.pathCount()];
+        boolean[] seenAgent = new boolean[a.agentDictionary().size() + 1];
+        long distinctPaths = 0;
+        long distinctAgents = 0;
         Map<Integer, Long> statuses = new TreeMap<>();
         double sumGap = 0;
         double sumGapSq = 0;
         for (int i = span.from(); i <= span.to(); i++) {
             Hit h = a.hit(i);
             requests++;
-            paths.add(h.path());
-            agents.add(h.agent());
+            if (!seenPath[h.path()]) {
+                seenPath[h.path()] = true;
+                distinctPaths++;
+            }
+            if (!seenAgent[h.agent() + 1]) {
+                seenAgent[h.agent() + 1] = true;
+                distinctAgents++;
+            }
             if (counting.isSensitive(h)) {
                 sensitive++;
             }
@@ -89,8 +96,8 @@ public record WindowSummary(
         }
         long first = span.isEmpty() ? 0 : a.hit(span.from()).at();
         long last = span.isEmpty() ? 0 : a.hit(span.to()).at();
-        return new WindowSummary(first, last, requests, paths.size(), sensitive, authFailures, notFound, errors,
-                withStatus, agents.size(), agentChanges, mean, variation, statuses);
+        return new WindowSummary(first, last, requests, distinctPaths, sensitive, authFailures, notFound, errors,
+                withStatus, distinctAgents, agentChanges, mean, variation, statuses);
     }
 
     /**
