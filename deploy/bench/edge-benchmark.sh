@@ -120,7 +120,8 @@ cleanup() {
         stop_pid "$name" "$pid"
     done
     if ((KAFKA_STARTED)); then
-        KAFKA_STATE_DIR=$RUN_DIR/kafka "$KAFKA_SH" stop >/dev/null
+        KAFKA_STATE_DIR=$RUN_DIR/kafka "$KAFKA_SH" stop >>"$RUN_DIR/kafka-start.log" 2>&1 ||
+            say "could not stop the Kafka broker; see $RUN_DIR/kafka-start.log"
     fi
     if [[ $KEEP != 1 && -d $RUN_DIR ]]; then
         rm -rf "$RUN_DIR/kafka/data" "$RUN_DIR/redis/data"

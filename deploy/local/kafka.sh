@@ -4,7 +4,8 @@
 #
 # Usage:
 #   deploy/local/kafka.sh start            start the broker (if not running) and wait until it answers;
-#                                          prints the bootstrap address (127.0.0.1:$KAFKA_PORT)
+#                                          prints the bootstrap address (127.0.0.1:$KAFKA_PORT) on stdout,
+#                                          progress on stderr: BOOTSTRAP=$(deploy/local/kafka.sh start)
 #   deploy/local/kafka.sh stop             stop it (controlled shutdown) and wait until it is gone
 #   deploy/local/kafka.sh status           say whether it runs; exit 0 if it answers, 3 if not running
 #   deploy/local/kafka.sh tool CLASS ARGS  run one of Kafka's tools on the same jars, e.g.
@@ -70,8 +71,9 @@ die() {
     exit 1
 }
 
+# Progress goes to stderr, so that stdout carries only what a caller may capture (the address).
 say() {
-    echo "kafka.sh: $*"
+    echo "kafka.sh: $*" >&2
 }
 
 java_cmd() {
@@ -300,15 +302,15 @@ cmd_stop() {
 cmd_status() {
     local pid port
     if ! pid=$(broker_pid); then
-        say "not running ($STATE_DIR)"
+        echo "kafka.sh: not running ($STATE_DIR)"
         return 3
     fi
     port=$(running_port)
     if broker_answers "$port"; then
-        say "running (pid $pid) at $HOST:$port"
+        echo "kafka.sh: running (pid $pid) at $HOST:$port"
         return 0
     fi
-    say "running (pid $pid) but not answering on $HOST:$port (starting or stuck; logs in $LOG_DIR)"
+    echo "kafka.sh: running (pid $pid) but not answering on $HOST:$port (starting or stuck; logs in $LOG_DIR)"
     return 1
 }
 
