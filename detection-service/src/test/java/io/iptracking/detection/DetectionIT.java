@@ -22,7 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -107,6 +111,7 @@ class DetectionIT {
         RunningDetection third = start(state);
         send(ip, t0, LIMIT + 1, LIMIT + 21);
         awaitRequests(third, ip, LIMIT + 21);
+        awaitInputCommitted();
         assertThat(committedFlags()).as("the cool-down survived the restart").isEmpty();
     }
 
@@ -138,9 +143,9 @@ class DetectionIT {
         b.close();
         running.remove(b);
         ips.forEach(ip -> send(ip, t0, LIMIT, LIMIT + 10));
-        List<ConsumerRecord<ClientIp, FlaggedIp>> flagged = TestKafka.poll(flags, ips.size(), Duration.ofSeconds(60));
         ips.forEach(ip -> awaitRequests(a, ip, LIMIT + 10));
-        flagged.addAll(committedFlags());
+        awaitInputCommitted();
+        List<ConsumerRecord<ClientIp, FlaggedIp>> flagged = committedFlags().stream().filter(r -> ips.contains(r.key())).toList();
         assertThat(flagged).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(ips);
         assertThat(flagged).allSatisfy(r -> assertThat(r.value().rule()).isEqualTo(FlagRule.HIGH_VOLUME));
     }
@@ -194,6 +199,29 @@ class DetectionIT {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"requests\":" + n + ",");
         });
+    }
+
+    /**
+     * Waits until detection has committed every input record: its transactions are then closed, so
+     * {@link #committedFlags()} sees every flag it will ever emit for them.
+     */
+    private void awaitInputCommitted() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int i = 0; i < Topics.ENRICHED_REQUESTS.partitions(); i++) {
+                latest.put(new TopicPartition(Topics.ENRICHED_REQUESTS.name(), i), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                        .partitionsToOffsetAndMetadata().get();
+                return end.entrySet().stream().allMatch(e -> e.getValue() == 0
+                        || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
+            });
+        } catch (Exception e) {
+            throw new AssertionError("could not read offsets", e);
+        }
     }
 
     private void subscribeToFlags() {
