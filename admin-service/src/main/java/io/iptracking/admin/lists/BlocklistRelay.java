@@ -215,7 +215,8 @@ public final class BlocklistRelay implements AutoCloseable {
             for (StoredEntry e : entries.live()) {
                 table.put(e.entry().cidr(), e.entry());
             }
-            List<Reconciliation.Repair> plan = Reconciliation.plan(table, snapshot);
+            // Changes committed since the drain above are published by the relay after this pass.
+            List<Reconciliation.Repair> plan = Reconciliation.plan(table, snapshot, outbox.pendingCidrs());
             if (!plan.isEmpty()) {
                 topic.publish(plan.stream().map(Reconciliation.Repair::toChange).toList());
                 plan.forEach(r -> repairs.get(r.kind()).increment());

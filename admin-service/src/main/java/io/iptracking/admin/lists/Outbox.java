@@ -6,6 +6,8 @@ import io.iptracking.common.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -57,6 +59,12 @@ public final class Outbox {
 
     void deleteUpTo(long id) {
         jdbc.sql("delete from blocklist_outbox where id <= :id").param("id", id).update();
+    }
+
+    /** The CIDRs that have changes waiting to be published. */
+    Set<Cidr> pendingCidrs() {
+        return jdbc.sql("select distinct cidr::text from blocklist_outbox").query(String.class).list().stream()
+                .map(Cidr::parse).collect(Collectors.toSet());
     }
 
     public long pending() {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What to publish so that the blocklist topic holds exactly the table's live entries: the table is
@@ -37,9 +38,11 @@ public final class Reconciliation {
     /**
      * @param table the live entries of the table, by CIDR
      * @param topic what the topic holds
+     * @param pending CIDRs with changes committed but not yet published: the relay publishes them
+     *     right after, and they are newer than both snapshots, so they are left alone
      * @return the repairs, in CIDR order (deterministic)
      */
-    public static List<Repair> plan(Map<Cidr, ListEntry> table, BlocklistTopic.Snapshot topic) {
+    public static List<Repair> plan(Map<Cidr, ListEntry> table, BlocklistTopic.Snapshot topic, Set<Cidr> pending) {
         List<Repair> repairs = new ArrayList<>();
         table.forEach((cidr, entry) -> {
             ListEntry published = topic.entries().get(cidr);
@@ -54,6 +57,7 @@ public final class Reconciliation {
         // An unreadable record that the table does not back may still hold a block at some edge.
         topic.unreadable().stream().filter(cidr -> !table.containsKey(cidr) && !topic.entries().containsKey(cidr))
                 .forEach(cidr -> repairs.add(new Repair(Kind.EXTRA, cidr, null)));
+        repairs.removeIf(r -> pending.contains(r.cidr()));
         repairs.sort(Comparator.comparing((Repair r) -> r.cidr().network()).thenComparingInt(r -> r.cidr().prefixLength()));
         return repairs;
     }

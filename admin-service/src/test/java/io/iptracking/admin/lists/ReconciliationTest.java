@@ -20,7 +20,7 @@ class ReconciliationTest {
     @Test
     void equalTableAndTopicNeedNoRepair() {
         Map<Cidr, ListEntry> both = Map.of(A, entry(A, "a"), C, entry(C, "c"));
-        assertThat(Reconciliation.plan(both, new BlocklistTopic.Snapshot(both, Set.of()))).isEmpty();
+        assertThat(Reconciliation.plan(both, new BlocklistTopic.Snapshot(both, Set.of()), Set.of())).isEmpty();
     }
 
     @Test
@@ -28,7 +28,7 @@ class ReconciliationTest {
         Map<Cidr, ListEntry> table = Map.of(A, entry(A, "a"), B, entry(B, "new reason"));
         Map<Cidr, ListEntry> topic = Map.of(B, entry(B, "old reason"), C, entry(C, "gone from the table"));
 
-        assertThat(Reconciliation.plan(table, new BlocklistTopic.Snapshot(topic, Set.of()))).containsExactly(
+        assertThat(Reconciliation.plan(table, new BlocklistTopic.Snapshot(topic, Set.of()), Set.of())).containsExactly(
                 new Reconciliation.Repair(Reconciliation.Kind.MISSING, A, entry(A, "a")),
                 new Reconciliation.Repair(Reconciliation.Kind.DIFFERENT, B, entry(B, "new reason")),
                 new Reconciliation.Repair(Reconciliation.Kind.EXTRA, C, null));
@@ -37,9 +37,16 @@ class ReconciliationTest {
     @Test
     void anUnreadableRecordIsReplacedOrTombstoned() {
         Map<Cidr, ListEntry> table = Map.of(A, entry(A, "a"));
-        assertThat(Reconciliation.plan(table, new BlocklistTopic.Snapshot(Map.of(), Set.of(A, B)))).containsExactly(
+        assertThat(Reconciliation.plan(table, new BlocklistTopic.Snapshot(Map.of(), Set.of(A, B)), Set.of())).containsExactly(
                 new Reconciliation.Repair(Reconciliation.Kind.MISSING, A, entry(A, "a")),
                 new Reconciliation.Repair(Reconciliation.Kind.EXTRA, B, null));
+    }
+
+    @Test
+    void cidrsWithUnpublishedChangesAreLeftToTheRelay() {
+        Map<Cidr, ListEntry> table = Map.of(A, entry(A, "just created"));
+        Map<Cidr, ListEntry> topic = Map.of(B, entry(B, "just deleted"));
+        assertThat(Reconciliation.plan(table, new BlocklistTopic.Snapshot(topic, Set.of()), Set.of(A, B))).isEmpty();
     }
 
     private static ListEntry entry(Cidr cidr, String reason) {
