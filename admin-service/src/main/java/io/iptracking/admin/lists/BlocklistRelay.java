@@ -102,19 +102,25 @@ public final class BlocklistRelay implements AutoCloseable {
 
     private void run() {
         Instant nextReconcile = clock.instant();
+        Instant nextExpiry = clock.instant();
         while (running) {
             try {
                 listen();
-                while (changes.expireDue(BATCH) == BATCH) {
-                    // more were due
-                }
+                // Publishing first: it is what a waiting operator (and the edges) notice.
                 drain();
+                if (nextExpiry != null && !nextExpiry.isAfter(clock.instant())) {
+                    while (changes.expireDue(BATCH) == BATCH) {
+                        // more were due
+                    }
+                    drain();
+                }
                 if (!clock.instant().isBefore(nextReconcile)) {
                     reconcile();
                     nextReconcile = clock.instant().plus(reconcileInterval);
                 }
                 lastError.set(null);
-                awaitWork(nextReconcile);
+                nextExpiry = entries.nextExpiry().orElse(null);
+                awaitWork(nextReconcile, nextExpiry);
             } catch (RuntimeException | SQLException e) {
                 if (!running) {
                     break;
@@ -128,6 +134,7 @@ public final class BlocklistRelay implements AutoCloseable {
                 }
                 log.warn("Blocklist relay pass failed, retrying in {}: {}", ERROR_BACKOFF, e.toString());
                 closeListening();
+                nextExpiry = clock.instant();
                 pause(ERROR_BACKOFF);
             }
         }
@@ -145,13 +152,12 @@ public final class BlocklistRelay implements AutoCloseable {
         }
     }
 
-    private void awaitWork(Instant nextReconcile) throws SQLException {
+    private void awaitWork(Instant nextReconcile, Instant expiry) throws SQLException {
         Instant now = clock.instant();
         Instant wake = now.plus(pollInterval);
         if (nextReconcile.isBefore(wake)) {
             wake = nextReconcile;
         }
-        Instant expiry = entries.nextExpiry().orElse(null);
         if (expiry != null && expiry.isBefore(wake)) {
             wake = expiry;
         }
