@@ -113,6 +113,9 @@ class DetectionIT {
         awaitRequests(third, ip, LIMIT + 21);
         awaitInputCommitted();
         assertThat(committedFlags()).as("the cool-down survived the restart").isEmpty();
+        // The topic as a new reader sees it: exactly one flag for the IP across three runs.
+        assertThat(KAFKA.consume(Topics.FLAGGED.name(), 1, Duration.ofSeconds(10), Topics.FLAGGED.keySerde().deserializer(),
+                Topics.FLAGGED.valueSerde().deserializer())).filteredOn(r -> r.key().equals(ip)).hasSize(1);
     }
 
     @Test
