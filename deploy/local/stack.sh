@@ -259,7 +259,7 @@ start_upstream() {
     [[ -x $nginx ]] || die "nginx is not installed (Debian: apt-get install nginx-light; deploy/local/services.sh does it)"
     port_in_use "$DEMO_PORT" && die "port $DEMO_PORT (the demo upstream) is in use by another process (set DEMO_PORT)"
     mkdir -p "$dir/tmp"
-    sed -e "s/listen 8000;/listen 127.0.0.1:$DEMO_PORT;/" -e "/listen \[::\]:8000;/d" \
+    sed -e "s/listen 8000;/listen 127.0.0.1:$DEMO_PORT;/" \
         "$REPO_DIR/deploy/demo/demo-app.conf" >"$dir/demo-app.conf"
     cat >"$dir/nginx.conf" <<EOF
 # Written by deploy/local/stack.sh: the demo upstream (deploy/demo/demo-app.conf) on 127.0.0.1:$DEMO_PORT.

@@ -127,7 +127,9 @@ class IngestConfiguration {
         FunctionCounter.builder("ipt.edge.events.dropped", publisher, KafkaEventPublisher::dropped)
                 .description("Request events dropped because Kafka was away for too long").register(registry);
         FunctionCounter.builder("ipt.edge.events.failed", publisher, KafkaEventPublisher::failed)
-                .description("Request events Kafka did not acknowledge within the delivery timeout").register(registry);
+                .description("Request events Kafka refused with an error that retrying cannot fix").register(registry);
+        FunctionCounter.builder("ipt.edge.events.requeued", publisher, KafkaEventPublisher::requeued)
+                .description("Request events queued again after Kafka did not take them (broker away)").register(registry);
         Gauge.builder("ipt.edge.events.queued", publisher, KafkaEventPublisher::queued)
                 .description("Request events waiting for the producer").register(registry);
         return publisher;

@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +23,16 @@ import org.slf4j.LoggerFactory;
  * Publishes request events to Kafka without ever making a request wait. A request thread only offers
  * the event to a bounded queue; one sender thread hands events to an idempotent producer, which may
  * block while Kafka is unreachable and its own buffer is full. When the queue is full too, new events
- * are dropped and counted. Nothing else is ever lost: events the producer accepted are retried until
- * its delivery timeout.
+ * are dropped and counted. Nothing else is ever lost: the producer retries what it accepted until its
+ * delivery timeout, and an event it gives up on for a reason that may pass (the broker away, no
+ * metadata yet: a retriable error) goes back into the queue. Only events Kafka refuses for good
+ * (too large, not authorised) count as failed.
  */
 public final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
     private static final int BATCH = 512;
+    private static final long REQUEUE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Topic<ClientIp, RequestEvent> topic;
     private final Producer<ClientIp, RequestEvent> producer;
@@ -36,6 +41,8 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     private final LongAdder sent = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder requeued = new LongAdder();
+    private final AtomicLong lastRequeueLogNanos = new AtomicLong(System.nanoTime() - REQUEUE_LOG_INTERVAL_NANOS);
     private volatile boolean running = true;
 
     /**
@@ -96,6 +103,8 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
             producer.send(new ProducerRecord<>(topic.name(), event.ip(), event), (metadata, error) -> {
                 if (error == null) {
                     sent.increment();
+                } else if (error instanceof RetriableException && running) {
+                    requeue(event, error);
                 } else {
                     failed.increment();
                     log.warn("Request event not delivered to {}: {}", topic.name(), error.toString());
@@ -105,6 +114,24 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
             failed.increment();
             log.warn("Request event refused by the producer: {}", e.toString());
         }
+    }
+
+    /** Runs on the producer's I/O thread: must not block, so a full queue drops the event. */
+    private void requeue(RequestEvent event, Exception error) {
+        requeued.increment();
+        if (!queue.offer(event)) {
+            dropped.increment();
+        }
+        long now = System.nanoTime();
+        long last = lastRequeueLogNanos.get();
+        if (now - last >= REQUEUE_LOG_INTERVAL_NANOS && lastRequeueLogNanos.compareAndSet(last, now)) {
+            log.warn("Kafka did not take request events ({}); they are queued again ({} so far)", error.toString(), requeued.sum());
+        }
+    }
+
+    /** Events handed back to the queue after a retriable error (Kafka away); each is sent again. */
+    public long requeued() {
+        return requeued.sum();
     }
 
     /** Events acknowledged by Kafka. */
@@ -117,7 +144,7 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
         return dropped.sum();
     }
 
-    /** Events the producer took but could not deliver within its delivery timeout. */
+    /** Events Kafka refused with an error that retrying cannot fix. */
     public long failed() {
         return failed.sum();
     }

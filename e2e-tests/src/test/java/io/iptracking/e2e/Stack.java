@@ -1,0 +1,253 @@
+package io.iptracking.e2e;
+
+import io.iptracking.common.testing.PostgresDatabase;
+import io.iptracking.common.testing.PrivateRedisServer;
+import io.iptracking.common.testing.TestPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole stack as users run it without Docker: {@code deploy/local/stack.sh up} starts a Kafka
+ * broker process, the demo upstream and the four service jars. Each stack has its own folder, free
+ * ports, a fresh PostgreSQL database and a private redis-server (so that a test may stop it), and
+ * is reached only from the outside: HTTP, Kafka clients, SQL.
+ *
+ * <p>The edge trusts 127.0.0.1 as a proxy, so a test chooses its client IP with
+ * {@code X-Forwarded-For}.
+ */
+final class Stack implements AutoCloseable {
+
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(6);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final Path repository;
+    final Path dir;
+    final PrivateRedisServer redis;
+    final PostgresDatabase database;
+    final int edgePort;
+    final int edgeManagementPort;
+    final int enrichmentPort;
+    final int detectionPort;
+    final int adminPort;
+    final int kafkaPort;
+    final String apiKey;
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final Path scriptLog;
+
+    private Stack(Path repository, Path dir, PrivateRedisServer redis, PostgresDatabase database, Map<String, String> settings) {
+        this.repository = repository;
+        this.dir = dir;
+        this.redis = redis;
+        this.database = database;
+        this.scriptLog = dir.resolve("stack.sh.log");
+        List<Integer> ports = freePorts(7);
+        edgePort = ports.get(0);
+        edgeManagementPort = ports.get(1);
+        enrichmentPort = ports.get(2);
+        detectionPort = ports.get(3);
+        adminPort = ports.get(4);
+        kafkaPort = ports.get(5);
+        apiKey = "ipt_e2e_" + randomToken();
+
+        environment.put("STACK_DIR", dir.toString());
+        // Never the developer's .env: the tests set everything they depend on.
+        environment.put("STACK_ENV_FILE", dir.resolve("no.env").toString());
+        environment.put("STACK_SKIP_SERVICES", "1");
+        // C1 only and a small heap: these JVMs live for minutes, so start-up and CPU matter more
+        // than peak speed on a 2-core machine.
+        environment.put("STACK_JAVA_OPTS", "-Xms64m -Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        environment.put("INGEST_PORT", Integer.toString(edgePort));
+        environment.put("INGEST_MANAGEMENT_PORT", Integer.toString(edgeManagementPort));
+        environment.put("ENRICHMENT_PORT", Integer.toString(enrichmentPort));
+        environment.put("DETECTION_PORT", Integer.toString(detectionPort));
+        environment.put("ADMIN_PORT", Integer.toString(adminPort));
+        environment.put("KAFKA_PORT", Integer.toString(kafkaPort));
+        environment.put("DEMO_PORT", Integer.toString(ports.get(6)));
+        environment.put("INGEST_REDIS_URL", redis.uri());
+        environment.put("ADMIN_DB_URL", database.jdbcUrl());
+        environment.put("ADMIN_DB_USER", database.username());
+        environment.put("ADMIN_DB_PASSWORD", database.password() == null ? "" : database.password());
+        environment.put("ADMIN_API_KEYS", "e2e:operator:" + sha256Hex(apiKey));
+        environment.put("INGEST_TRUSTED_PROXIES", "127.0.0.1/32");
+        environment.putAll(settings);
+    }
+
+    /** Starts a stack in a new folder under {@code target/}; {@code settings} add or override variables. */
+    static Stack up(Map<String, String> settings) {
+        Path repository = Path.of(System.getProperty("ipt.repository", "..")).toAbsolutePath().normalize();
+        Path dir = Path.of("target", "e2e-stack-" + System.currentTimeMillis()).toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        PrivateRedisServer redis = PrivateRedisServer.start();
+        Stack stack = new Stack(repository, dir, redis, TestPostgres.newDatabase(), settings);
+        try {
+            stack.script("up");
+        } catch (RuntimeException | Error e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    /** A setting this stack was started with. */
+    String environment(String name) {
+        return environment.get(name);
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    /** SIGKILL, as a crash would: no shutdown hook, no commit, no clean leave of the group. */
+    void kill(String service) {
+        script("kill", service);
+    }
+
+    /** Starts one part (a service, kafka or upstream) and waits until it is ready. */
+    void start(String part) {
+        script("start", part);
+    }
+
+    /** Stops one part gracefully. */
+    void stop(String part) {
+        script("stop", part);
+    }
+
+    /** A request through the edge from {@code clientIp} (via X-Forwarded-For from the trusted 127.0.0.1). */
+    HttpResponse<String> edge(String method, String path, String clientIp) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + path))
+                .header("X-Forwarded-For", clientIp)
+                .method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** An admin API call with the operator key; {@code json} may be null. */
+    HttpResponse<String> admin(String method, String path, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .header("Authorization", "Bearer " + apiKey);
+        if (json == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        }
+        return send(request);
+    }
+
+    HttpResponse<String> get(int port, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
+    }
+
+    Connection sql() throws SQLException {
+        return database.connect();
+    }
+
+    /** Runs {@code deploy/local/stack.sh} with this stack's settings; fails with the end of its output. */
+    void script(String... arguments) {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(repository.resolve("deploy/local/stack.sh").toString());
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(repository.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(scriptLog.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(environment);
+        try {
+            Files.writeString(scriptLog, "==== " + Instant.now() + " stack.sh " + String.join(" ", arguments) + "\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Process process = builder.start();
+            if (!process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("stack.sh " + String.join(" ", arguments) + " did not finish within " + SCRIPT_TIMEOUT
+                        + "\n" + tail(scriptLog));
+            }
+            if (process.exitValue() != 0) {
+                throw new AssertionError("stack.sh " + String.join(" ", arguments) + " exited with " + process.exitValue()
+                        + "\n" + tail(scriptLog));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Stops every process of the stack, then the private Redis; keeps the folder (logs) for a post-mortem. */
+    @Override
+    public void close() {
+        try {
+            script("down");
+        } finally {
+            redis.close();
+        }
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    private static List<Integer> freePorts(int n) {
+        Set<Integer> ports = new HashSet<>();
+        while (ports.size() < n) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                ports.add(socket.getLocalPort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return List.copyOf(ports);
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
