@@ -125,8 +125,8 @@ public final class StackBenchmark {
             System.out.println();
             System.out.printf(Locale.ROOT, "Stack benchmark: offered %d req/s for %d s through the edge (plus probes), %d client IPs; load %s%n",
                     rate, seconds, Load.CLIENTS, loadAverage());
-            System.out.printf(Locale.ROOT, "| %-44s | %s |%n", "measure", "value");
-            System.out.printf(Locale.ROOT, "|%s|%s|%n", "-".repeat(46), "-".repeat(60));
+            System.out.printf(Locale.ROOT, "| %-50s | %s |%n", "measure", "value");
+            System.out.printf(Locale.ROOT, "|%s|%s|%n", "-".repeat(52), "-".repeat(60));
             row("edge requests/s achieved (load phase)", String.format(Locale.ROOT, "%,.0f (offered %d; %d late by >100 ms)",
                     load.sent.sum() / loadSeconds, rate, load.late.sum()));
             row("edge latency p50 / p99 (load phase)", load.latency());
@@ -151,7 +151,7 @@ public final class StackBenchmark {
     }
 
     private static void row(String measure, String value) {
-        System.out.printf(Locale.ROOT, "| %-44s | %s |%n", measure, value);
+        System.out.printf(Locale.ROOT, "| %-50s | %s |%n", measure, value);
     }
 
     /** Admin API call sent → first 403 from the edge for an IP in the new block, one block at a time. */
