@@ -8,6 +8,7 @@ import io.iptracking.ingest.edge.EdgeDecision;
 import io.iptracking.ingest.edge.EdgePolicy;
 import io.iptracking.ingest.edge.EdgeRequest;
 import io.iptracking.ingest.edge.RequestPath;
+import io.iptracking.ingest.events.EventIds;
 import io.iptracking.ingest.events.EventPublisher;
 import io.iptracking.ingest.ip.ClientIpResolver;
 import io.iptracking.ingest.ip.ForwardedHeader;
@@ -17,8 +18,8 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Locale;
-import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -155,7 +156,8 @@ public final class EdgeHandler extends Handler.Wrapper {
         boolean proxied = mode == Mode.PROXY;
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
         try {
-            events.publish(new RequestEvent(UUID.randomUUID(), clock.instant(), r.ip(), r.method(), r.host(), r.path(),
+            Instant now = clock.instant();
+            events.publish(new RequestEvent(EventIds.at(now), now, r.ip(), r.method(), r.host(), r.path(),
                     proxied ? validStatus(response.getStatus()) : null, proxied ? latencyMs : null,
                     r.userAgent(), d.subject(), d.decision(), d.rule(), mode));
         } catch (RuntimeException e) {

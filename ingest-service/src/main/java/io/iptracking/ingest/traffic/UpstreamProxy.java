@@ -62,6 +62,10 @@ final class UpstreamProxy extends ProxyHandler.Reverse {
         client.setConnectTimeout(connectTimeout.toMillis());
         client.setMaxConnectionsPerDestination(maxConnections);
         client.setIdleTimeout(Duration.ofSeconds(30).toMillis());
+        // The proxy's response listeners only write asynchronously to the client (see
+        // getInvocationType), so the selector may run them itself instead of first handing
+        // selection over to a reserved thread.
+        client.getTransport().setInvocationType(InvocationType.NON_BLOCKING);
     }
 
     @Override
