@@ -72,7 +72,7 @@ class DetectionIT {
     void theRequestOverTheLimitIsFlaggedAtOnceAndRestartsNeitherLoseNorRepeatFlags() {
         Path state = Path.of("target", "it-state", applicationId);
         ClientIp ip = ClientIp.parse("203.0.113.101");
-        Instant t0 = Instant.now();
+        Instant t0 = past();
         RunningDetection first = start(state);
         ManagementEndpoints.assertHealthyWithPrometheus(first.port);
         subscribeToFlags();
@@ -126,7 +126,7 @@ class DetectionIT {
         for (int i = 1; i <= 12; i++) {
             ips.add(ClientIp.parse("198.51.100." + i));
         }
-        Instant t0 = Instant.now();
+        Instant t0 = past();
         ips.forEach(ip -> send(ip, t0, 0, LIMIT));
         ips.forEach(ip -> awaitRequests(a, ip, LIMIT));
 
@@ -172,6 +172,14 @@ class DetectionIT {
     private int ownerPort(RunningDetection any, ClientIp ip) {
         return any.bean(DetectionStreams.class).streams().queryMetadataForKey(io.iptracking.detection.stream.DetectionTopology.ACTIVITY_STORE,
                 ip, Topics.ENRICHED_REQUESTS.keySerde().serializer()).activeHost().port();
+    }
+
+    /**
+     * Where a test's requests start: ten minutes ago, so that the last of them (two minutes later) is
+     * still in the past and stream time is never ahead of the wall clock, as with real traffic.
+     */
+    private static Instant past() {
+        return Instant.now().minus(Duration.ofMinutes(10));
     }
 
     /** Requests {@code from} (inclusive) to {@code to} (exclusive) of a steady client, one a second from {@code t0}. */
