@@ -1,6 +1,7 @@
 package io.iptracking.detection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.FlaggedIp;
@@ -14,8 +15,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Flags as their consumers see them, and the "no flag lost, none repeated" assertion of the
@@ -31,6 +38,30 @@ final class FlagRecords {
     static List<ConsumerRecord<ClientIp, FlaggedIp>> committed(TestKafka kafka) {
         return kafka.readAll(Topics.FLAGGED.name(), IsolationLevel.READ_COMMITTED, Duration.ofSeconds(30),
                 Topics.FLAGGED.keySerde().deserializer(), Topics.FLAGGED.valueSerde().deserializer());
+    }
+
+    /** Every flag a read_uncommitted reader sees now: with those of aborted and open transactions. */
+    static List<ConsumerRecord<ClientIp, FlaggedIp>> uncommitted(TestKafka kafka) {
+        return kafka.readAll(Topics.FLAGGED.name(), IsolationLevel.READ_UNCOMMITTED, Duration.ofSeconds(30),
+                Topics.FLAGGED.keySerde().deserializer(), Topics.FLAGGED.valueSerde().deserializer());
+    }
+
+    /**
+     * Waits until no transaction is open on the flag topic (the last stable offset has reached the end
+     * of every partition): a read_committed reader then sees every flag written so far that will
+     * ever be committed. A killed instance's transaction stays open until it times out or a
+     * successor with its transactional id fences it.
+     */
+    static void awaitNoOpenTransaction(TestKafka kafka) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, Topics.FLAGGED.partitions()).boxed()
+                    .collect(Collectors.toMap(i -> new TopicPartition(Topics.FLAGGED.name(), i), i -> OffsetSpec.latest()));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+                var end = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+                return latest.keySet().stream().allMatch(tp -> stable.get(tp).offset() == end.get(tp).offset());
+            });
+        }
     }
 
     static List<ConsumerRecord<ClientIp, FlaggedIp>> of(List<ConsumerRecord<ClientIp, FlaggedIp>> records, Collection<ClientIp> ips) {

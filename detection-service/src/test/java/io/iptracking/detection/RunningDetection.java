@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -43,21 +44,29 @@ final class RunningDetection implements AutoCloseable {
     }
 
     static RunningDetection start(String bootstrapServers, String applicationId, Path stateDir, int port, Map<String, String> extra) {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(DetectionApplication.class)
+                .run(arguments(bootstrapServers, applicationId, stateDir, port, extra).toArray(String[]::new));
+        return new RunningDetection(port, stateDir, context);
+    }
+
+    /**
+     * The command-line arguments of an instance in a test deployment, in process or in a process of
+     * its own ({@link DetectionProcess}): as arguments they override application.yml (default
+     * properties would not).
+     */
+    static List<String> arguments(String bootstrapServers, String applicationId, Path stateDir, int port, Map<String, String> extra) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("server.port", port);
         p.put("spring.main.banner-mode", "off");
         p.put("detection.kafka.bootstrap-servers", bootstrapServers);
         p.put("detection.kafka.application-id", applicationId);
-        p.put("detection.kafka.state-dir", stateDir.toString());
+        p.put("detection.kafka.state-dir", stateDir.toAbsolutePath());
         p.put("detection.kafka.application-server", "127.0.0.1:" + port);
-        // A stopped instance's partitions move after the session timeout: the broker's minimum, not 45 s.
+        // A killed instance's partitions move after the session timeout: the broker's minimum, not 45 s.
         p.put("detection.kafka.streams.session.timeout.ms", "6000");
         p.put("detection.kafka.streams.heartbeat.interval.ms", "1000");
         p.putAll(extra);
-        // As command-line arguments: they override application.yml (default properties would not).
-        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(DetectionApplication.class).run(args);
-        return new RunningDetection(port, stateDir, context);
+        return p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toList();
     }
 
     /**
