@@ -3,14 +3,18 @@ package io.iptracking.detection.evaluation;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.testing.traffic.LabelledTraffic;
 import io.iptracking.detection.TestProperties;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Prints the labelled evaluation ({@link DetectionEvaluationTest}'s traffic and scoring): the per-rule
  * precision/recall table and the false-positive rate of the default configuration and of ANOMALY
- * alone. Not a test: run it with
+ * alone, for one or more seeds of the traffic generator. Not a test: run it with
  * {@code ./mvnw -B -pl detection-service -am -Pbench -DskipTests -Dbench.main=io.iptracking.detection.evaluation.EvaluationReport package}.
+ *
+ * <p>System properties: {@code eval.seeds}, comma-separated (default {@value Evaluation#SEED}), and
+ * {@code eval.users}, the people in the traffic (default {@value Evaluation#USERS}).
  */
 public final class EvaluationReport {
 
@@ -18,8 +22,8 @@ public final class EvaluationReport {
     }
 
     public static void main(String[] args) {
-        List<Long> seeds = List.of(Evaluation.SEED);
-        int users = Evaluation.USERS;
+        List<Long> seeds = seeds(System.getProperty("eval.seeds", String.valueOf(Evaluation.SEED)));
+        int users = users(System.getProperty("eval.users", String.valueOf(Evaluation.USERS)));
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
                 "| seed | attackers | benign IPs | recall (any rule) | FP rate (any rule) | ANOMALY alone: precision | recall |%n"
                         + "|------|-----------|------------|-------------------|--------------------|--------------------------|--------|%n"));
@@ -37,5 +41,29 @@ public final class EvaluationReport {
                     Double.isNaN(alone.precision()) ? "-" : String.format(Locale.ROOT, "%.3f", alone.precision()), alone.recall()));
         }
         System.out.printf("%n## Summary%n%n%s", summary);
+    }
+
+    private static List<Long> seeds(String value) {
+        try {
+            List<Long> seeds = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Long::valueOf).toList();
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException("eval.seeds is empty");
+            }
+            return seeds;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("eval.seeds must be comma-separated integers, not '" + value + "'", e);
+        }
+    }
+
+    private static int users(String value) {
+        try {
+            int users = Integer.parseInt(value.trim());
+            if (users < 1) {
+                throw new IllegalArgumentException("eval.users must be at least 1, not " + users);
+            }
+            return users;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("eval.users must be an integer, not '" + value + "'", e);
+        }
     }
 }
