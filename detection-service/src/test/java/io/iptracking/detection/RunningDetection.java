@@ -60,7 +60,7 @@ final class RunningDetection implements AutoCloseable {
         p.put("spring.main.banner-mode", "off");
         p.put("detection.kafka.bootstrap-servers", bootstrapServers);
         p.put("detection.kafka.application-id", applicationId);
-        p.put("detection.kafka.state-dir", stateDir.toAbsolutePath());
+        p.put("detection.kafka.state-dir", stateDir.toString());
         p.put("detection.kafka.application-server", "127.0.0.1:" + port);
         // A killed instance's partitions move after the session timeout: the broker's minimum, not 45 s.
         p.put("detection.kafka.streams.session.timeout.ms", "6000");
