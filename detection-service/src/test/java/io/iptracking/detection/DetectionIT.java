@@ -17,20 +17,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
@@ -77,7 +72,7 @@ class DetectionIT {
     void theRequestOverTheLimitIsFlaggedAtOnceAndRestartsNeitherLoseNorRepeatFlags() {
         Path state = Path.of("target", "it-state", applicationId);
         ClientIp ip = ClientIp.parse("203.0.113.101");
-        Instant t0 = Instant.now();
+        Instant t0 = past();
         RunningDetection first = start(state);
         ManagementEndpoints.assertHealthyWithPrometheus(first.port);
         subscribeToFlags();
@@ -91,14 +86,14 @@ class DetectionIT {
         RunningDetection second = start(state);
         send(ip, t0, 60, LIMIT);
         awaitRequests(second, ip, LIMIT);
-        assertThat(committedFlags()).as("no flag at the limit").isEmpty();
+        List<ConsumerRecord<ClientIp, FlaggedIp>> early = FlagRecords.of(committedFlags(), List.of(ip));
+        assertThat(early).as("no flag at the limit; flags read:%n%s", FlagRecords.describe(early)).isEmpty();
 
         long produced = System.nanoTime();
         send(ip, t0, LIMIT, LIMIT + 1);
-        List<ConsumerRecord<ClientIp, FlaggedIp>> flagged = TestKafka.poll(flags, 1, Duration.ofSeconds(10));
+        List<ConsumerRecord<ClientIp, FlaggedIp>> flagged = awaitFlagsOf(ip);
         long latencyMs = (System.nanoTime() - produced) / 1_000_000;
-        assertThat(flagged).singleElement().satisfies(r -> {
-            assertThat(r.key()).isEqualTo(ip);
+        assertThat(flagged).as("flags of %s read:%n%s", ip, FlagRecords.describe(flagged)).singleElement().satisfies(r -> {
             assertThat(r.value().rule()).isEqualTo(FlagRule.HIGH_VOLUME);
             assertThat(r.value().requestCount()).isEqualTo(LIMIT + 1);
         });
@@ -112,10 +107,10 @@ class DetectionIT {
         send(ip, t0, LIMIT + 1, LIMIT + 21);
         awaitRequests(third, ip, LIMIT + 21);
         awaitInputCommitted();
-        assertThat(committedFlags()).as("the cool-down survived the restart").isEmpty();
+        List<ConsumerRecord<ClientIp, FlaggedIp>> later = FlagRecords.of(committedFlags(), List.of(ip));
+        assertThat(later).as("the cool-down survived the restart; flags read:%n%s", FlagRecords.describe(later)).isEmpty();
         // The topic as a new reader sees it: exactly one flag for the IP across three runs.
-        assertThat(KAFKA.consume(Topics.FLAGGED.name(), 1, Duration.ofSeconds(10), Topics.FLAGGED.keySerde().deserializer(),
-                Topics.FLAGGED.valueSerde().deserializer())).filteredOn(r -> r.key().equals(ip)).hasSize(1);
+        FlagRecords.assertExactlyOneFlagEach(FlagRecords.committed(KAFKA), List.of(ip), FlagRule.HIGH_VOLUME);
     }
 
     @Test
@@ -131,7 +126,7 @@ class DetectionIT {
         for (int i = 1; i <= 12; i++) {
             ips.add(ClientIp.parse("198.51.100." + i));
         }
-        Instant t0 = Instant.now();
+        Instant t0 = past();
         ips.forEach(ip -> send(ip, t0, 0, LIMIT));
         ips.forEach(ip -> awaitRequests(a, ip, LIMIT));
 
@@ -148,9 +143,7 @@ class DetectionIT {
         ips.forEach(ip -> send(ip, t0, LIMIT, LIMIT + 10));
         ips.forEach(ip -> awaitRequests(a, ip, LIMIT + 10));
         awaitInputCommitted();
-        List<ConsumerRecord<ClientIp, FlaggedIp>> flagged = committedFlags().stream().filter(r -> ips.contains(r.key())).toList();
-        assertThat(flagged).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(ips);
-        assertThat(flagged).allSatisfy(r -> assertThat(r.value().rule()).isEqualTo(FlagRule.HIGH_VOLUME));
+        FlagRecords.assertExactlyOneFlagEach(FlagRecords.committed(KAFKA), ips, FlagRule.HIGH_VOLUME);
     }
 
     @Test
@@ -181,6 +174,14 @@ class DetectionIT {
                 ip, Topics.ENRICHED_REQUESTS.keySerde().serializer()).activeHost().port();
     }
 
+    /**
+     * Where a test's requests start: ten minutes ago, so that the last of them (two minutes later) is
+     * still in the past and stream time is never ahead of the wall clock, as with real traffic.
+     */
+    private static Instant past() {
+        return Instant.now().minus(Duration.ofMinutes(10));
+    }
+
     /** Requests {@code from} (inclusive) to {@code to} (exclusive) of a steady client, one a second from {@code t0}. */
     private void send(ClientIp ip, Instant t0, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -204,42 +205,34 @@ class DetectionIT {
         });
     }
 
-    /**
-     * Waits until detection has committed every input record: its transactions are then closed, so
-     * {@link #committedFlags()} sees every flag it will ever emit for them.
-     */
     private void awaitInputCommitted() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int i = 0; i < Topics.ENRICHED_REQUESTS.partitions(); i++) {
-                latest.put(new TopicPartition(Topics.ENRICHED_REQUESTS.name(), i), OffsetSpec.latest());
-            }
-            Map<TopicPartition, Long> end = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                        .partitionsToOffsetAndMetadata().get();
-                return end.entrySet().stream().allMatch(e -> e.getValue() == 0
-                        || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
-            });
-        } catch (Exception e) {
-            throw new AssertionError("could not read offsets", e);
-        }
+        RunningDetection.awaitInputCommitted(KAFKA.bootstrapServers(), applicationId);
     }
 
     private void subscribeToFlags() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "flags-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // Flags from a transaction that a crash aborted must never be read.
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        flags = new KafkaConsumer<>(config, Topics.FLAGGED.keySerde().deserializer(), Topics.FLAGGED.valueSerde().deserializer());
+        // read_committed, as every consumer of flags must read them: a flag from a transaction that
+        // was aborted (a crash, a fenced producer) is written again by the replay.
+        flags = KAFKA.consumer(IsolationLevel.READ_COMMITTED, Topics.FLAGGED.keySerde().deserializer(),
+                Topics.FLAGGED.valueSerde().deserializer());
         flags.subscribe(List.of(Topics.FLAGGED.name()));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             flags.poll(Duration.ofMillis(100));
             return !flags.assignment().isEmpty();
         });
+    }
+
+    /** Polls the flag consumer until a flag of the IP arrives; returns the flags of the IP read until then. */
+    private List<ConsumerRecord<ClientIp, FlaggedIp>> awaitFlagsOf(ClientIp ip) {
+        List<ConsumerRecord<ClientIp, FlaggedIp>> read = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
+            flags.poll(Duration.ofMillis(50)).forEach(r -> {
+                if (r.key().equals(ip)) {
+                    read.add(r);
+                }
+            });
+            return !read.isEmpty();
+        });
+        return read;
     }
 
     /** Every committed flag not read yet: polls until the consumer has reached the end of each partition. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +19,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -139,22 +142,63 @@ public final class TestKafka implements BeforeAllCallback, AfterAllCallback, Aut
     }
 
     /**
-     * A consumer in a consumer group of its own that reads from the earliest offset and commits
-     * nothing; the caller subscribes and closes it.
+     * A read_uncommitted consumer (Kafka's default) in a consumer group of its own that reads from
+     * the earliest offset and commits nothing; the caller subscribes and closes it. For topics that
+     * transactions write, use {@link #consumer(IsolationLevel, Deserializer, Deserializer)}.
      */
     public <K, V> KafkaConsumer<K, V> consumer(Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+        return consumer(IsolationLevel.READ_UNCOMMITTED, keyDeserializer, valueDeserializer);
+    }
+
+    /**
+     * A consumer as {@link #consumer(Deserializer, Deserializer)}, with the given isolation level.
+     * Topics written in transactions (Kafka Streams with exactly-once) are read with
+     * {@link IsolationLevel#READ_COMMITTED}, as their consumers read them: read_uncommitted also
+     * returns the records of aborted transactions, which exactly-once processing writes again.
+     */
+    public <K, V> KafkaConsumer<K, V> consumer(IsolationLevel isolation, Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "ipt-test-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(Locale.ROOT));
         return new KafkaConsumer<>(config, keyDeserializer, valueDeserializer);
     }
 
     /**
+     * Every record of a topic as a new reader with the given isolation level sees it now: each
+     * partition from its beginning to its end offset, which for read_committed is the last stable
+     * offset (the records of a transaction still open are not read, nor anything after them). Fails
+     * with the records read so far if the end is not reached within the timeout.
+     */
+    public <K, V> List<ConsumerRecord<K, V>> readAll(String topic, IsolationLevel isolation, Duration timeout,
+            Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+        try (KafkaConsumer<K, V> consumer = consumer(isolation, keyDeserializer, valueDeserializer)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            // Assigned rather than subscribed: no group join, and every partition from its start.
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            List<ConsumerRecord<K, V>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!end.entrySet().stream().allMatch(e -> consumer.position(e.getKey(), timeout) >= e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Could not read " + topic + " to its end " + end + " (" + isolation + ") within "
+                            + timeout + "; read " + records.size() + ": " + records);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    /**
      * Reads a topic from the beginning until at least {@code count} records have arrived, and returns
-     * all it read (possibly more than {@code count}). Fails with the records seen so far when fewer
-     * arrive within the timeout.
+     * all it read (possibly more than {@code count}), with a read_uncommitted consumer. Fails with the
+     * records seen so far when fewer arrive within the timeout.
      */
     public <K, V> List<ConsumerRecord<K, V>> consume(String topic, int count, Duration timeout,
             Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +17,9 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -27,7 +30,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TestKafkaIT {
 
     @RegisterExtension
-    static final TestKafka KAFKA = new TestKafka().withBrokerProperty("num.partitions", "2");
+    static final TestKafka KAFKA = new TestKafka().withBrokerProperty("num.partitions", "2")
+            // Transactions need a transaction log, which defaults to 3 replicas.
+            .withBrokerProperty("transaction.state.log.replication.factor", "1")
+            .withBrokerProperty("transaction.state.log.min.isr", "1");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -74,6 +80,35 @@ class TestKafkaIT {
                     .hasMessageContaining("Expected at least 2 records from [too.few.v1-0]")
                     .hasMessageContaining("got 1")
                     .hasMessageContaining("only one");
+        }
+    }
+
+    @Test
+    void readCommittedSkipsAbortedTransactionsAndStopsBeforeAnOpenOne() {
+        KAFKA.createTopic("transactional.v1", 2);
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-kafka-it");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("transactional.v1", 0, "192.0.2.1", "committed"));
+            producer.send(new ProducerRecord<>("transactional.v1", 1, "192.0.2.2", "committed"));
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("transactional.v1", 0, "192.0.2.1", "aborted"));
+            producer.flush();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("transactional.v1", 1, "192.0.2.2", "open"));
+            producer.flush();
+
+            assertThat(KAFKA.readAll("transactional.v1", IsolationLevel.READ_COMMITTED, TIMEOUT, new StringDeserializer(),
+                    new StringDeserializer())).extracting(ConsumerRecord::value).containsExactly("committed", "committed");
+            assertThat(KAFKA.readAll("transactional.v1", IsolationLevel.READ_UNCOMMITTED, TIMEOUT, new StringDeserializer(),
+                    new StringDeserializer())).extracting(ConsumerRecord::value)
+                    .containsExactlyInAnyOrder("committed", "committed", "aborted", "open");
+            producer.abortTransaction();
         }
     }
 

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.testing.traffic.Actor;
 import io.iptracking.common.testing.traffic.LabelledTraffic;
-import io.iptracking.common.testing.traffic.TrafficGenerator;
 import io.iptracking.detection.TestProperties;
-import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,16 +15,11 @@ import org.junit.jupiter.api.Test;
  */
 class DetectionEvaluationTest {
 
-    static final LabelledTraffic DAYS = traffic(20260504);
-
-    static LabelledTraffic traffic(long seed) {
-        return TrafficGenerator.withSeed(seed).duration(Duration.ofHours(48)).users(6000).apiClients(4).attackersOfEachKind(4)
-                .attacksAfter(Duration.ofHours(24)).generate();
-    }
+    static final LabelledTraffic DAYS = Evaluation.twoDays(Evaluation.SEED, Evaluation.USERS);
 
     @Test
     void everyAttackerIsFlaggedAndFewerThanOnePercentOfBenignIps() {
-        Evaluation e = new Evaluation(DAYS, Replay.flags(TestProperties.defaults(), DAYS.events()));
+        Evaluation e = Evaluation.of(DAYS, TestProperties.defaults());
         System.out.println("Default configuration\n" + e.table() + e.summary());
 
         assertThat(e.missed()).as("attackers no rule flagged").isEmpty();
@@ -40,11 +32,7 @@ class DetectionEvaluationTest {
 
     @Test
     void theAnomalyScoreAloneSeparatesAttackersFromPeople() {
-        Evaluation e = new Evaluation(DAYS, Replay.flags(TestProperties.with(Map.of(
-                "detection.rules.high-volume.enabled", "false",
-                "detection.rules.sensitive-path.enabled", "false",
-                "detection.rules.auth-failures.enabled", "false",
-                "detection.rules.scanning.enabled", "false")), DAYS.events()));
+        Evaluation e = Evaluation.of(DAYS, Evaluation.anomalyAlone());
         System.out.println("ANOMALY alone\n" + e.table() + e.summary());
 
         assertThat(e.row(FlagRule.ANOMALY).byActor()).doesNotContainKey(Actor.USER);
