@@ -57,6 +57,10 @@ public final class TopicConsumer<K, V> implements AutoCloseable {
         config.put("enable.auto.commit", false);
         config.put("auto.offset.reset", "earliest");
         config.put("max.poll.records", maxBatch);
+        // Enrichment and detection write with exactly-once transactions: records of an aborted
+        // transaction stay in the log (and are written again by the replay), so only committed ones
+        // may become request-log rows, flags or auto-blocks.
+        config.put("isolation.level", "read_committed");
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.stored = Counter.builder("ipt.admin.consumer.stored").tag("consumer", name)
                 .description("Records stored from a topic").register(registry);
