@@ -101,6 +101,11 @@ public final class BlocklistRelay implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            topic.prepare();
+        } catch (RuntimeException e) {
+            log.warn("Blocklist topic not reachable yet ({}); the relay retries as it publishes", e.toString());
+        }
         Instant nextReconcile = clock.instant();
         Instant nextExpiry = clock.instant();
         while (running) {

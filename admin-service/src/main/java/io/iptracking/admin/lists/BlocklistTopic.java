@@ -22,6 +22,13 @@ public interface BlocklistTopic extends AutoCloseable {
     void publish(List<Outbox.Change> changes);
 
     /**
+     * Gets ready to publish (connections, metadata), so that the first change after start-up does
+     * not pay for it; a failure here is only retried by the next publish.
+     */
+    default void prepare() {
+    }
+
+    /**
      * Reads the whole topic up to its current end.
      *
      * @throws BlocklistUnavailableException when it could not be read in time

@@ -124,6 +124,12 @@ public final class KafkaBlocklistTopic implements BlocklistTopic {
         }
     }
 
+    @Override
+    public void prepare() {
+        // Starts the producer: metadata, the broker connection and the idempotent producer id.
+        producer().partitionsFor(topic.name());
+    }
+
     private KafkaProducer<Cidr, ListEntry> producer() {
         KafkaProducer<Cidr, ListEntry> p = producer;
         if (p == null) {
