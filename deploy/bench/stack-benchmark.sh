@@ -6,7 +6,7 @@
 # (requests = events = enriched = request-log rows), block propagation and flag latency under
 # load, and the demo app answered directly as the reference. About 4 minutes with the defaults.
 #
-#   deploy/bench/stack-benchmark.sh [--rate 800] [--seconds 90] [--blocks 50] [--flag-ips 100]
+#   deploy/bench/stack-benchmark.sh [--rate 400] [--seconds 90] [--blocks 50] [--flag-ips 100]
 #
 # Needs what the end-to-end tests need (deploy/local/services.sh installs it) and a JDK 21+.
 # Everything it started is stopped at the end; logs stay in e2e-tests/target/e2e-stack-*/.

@@ -43,7 +43,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * consumed) measured while the load runs, and, as the reference from the same run, the demo app
  * answering the same requests directly.
  *
- * <pre>deploy/bench/stack-benchmark.sh [--rate 800] [--seconds 90] [--blocks 50] [--flag-ips 100]</pre>
+ * <pre>deploy/bench/stack-benchmark.sh [--rate 400] [--seconds 90] [--blocks 50] [--flag-ips 100]</pre>
  */
 public final class StackBenchmark {
 
@@ -62,7 +62,7 @@ public final class StackBenchmark {
     private final Map<String, Long> maxLag = new ConcurrentHashMap<>();
 
     private StackBenchmark(Map<String, Integer> options) {
-        rate = options.getOrDefault("rate", 800);
+        rate = options.getOrDefault("rate", 400);
         seconds = options.getOrDefault("seconds", 90);
         blocks = options.getOrDefault("blocks", 50);
         flagIps = options.getOrDefault("flag-ips", 100);
