@@ -1,5 +1,7 @@
 package io.iptracking.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,25 +16,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -106,7 +107,9 @@ public final class StackBenchmark {
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             Load load = new Load(stack.edgePort, rate, true);
             Thread background = Thread.ofPlatform().name("load").start(() -> load.runFor(Duration.ofSeconds(seconds)));
-            Thread lagSampler = Thread.ofPlatform().daemon().name("lag").start(() -> sampleLag(admin, background));
+            ScheduledExecutorService lagSampler = Executors.newSingleThreadScheduledExecutor();
+            lagSampler.scheduleAtFixedRate(() -> lag(admin).forEach((group, lag) -> maxLag.merge(group, lag, Math::max)),
+                    0, 1, TimeUnit.SECONDS);
             long started = System.nanoTime();
             // A third of the run at load only, then the latency probes under the same load.
             LockSupport.parkNanos(Duration.ofSeconds(seconds / 3).toNanos());
@@ -115,9 +118,10 @@ public final class StackBenchmark {
             background.join();
             double loadSeconds = (System.nanoTime() - started) / 1e9;
             long drainStart = System.nanoTime();
-            awaitNoLag(admin);
+            // Transaction markers take an offset each: caught up is within a few offsets per partition.
+            awaitLag(admin, lag -> lag.values().stream().allMatch(l -> l <= 12), Duration.ofMinutes(5));
             double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
-            lagSampler.interrupt();
+            lagSampler.shutdownNow();
 
             long edgeSent = metric(stack.edgeManagementPort, "ipt_edge_events_sent_total");
             long edgeDropped = metric(stack.edgeManagementPort, "ipt_edge_events_dropped_total");
@@ -168,12 +172,8 @@ public final class StackBenchmark {
             if (created.statusCode() != 201) {
                 throw new IllegalStateException("block refused: " + created.statusCode() + " " + created.body());
             }
-            while (probe(ip) != 403) {
-                if (System.nanoTime() - start > Duration.ofSeconds(30).toNanos()) {
-                    throw new IllegalStateException("block of " + ip + " did not reach the edge within 30 s");
-                }
-                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-            }
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .until(() -> probe(ip) == 403);
             millis[i] = (System.nanoTime() - start) / 1_000_000;
             if (millis[i] > 500) {
                 System.out.printf(Locale.ROOT, "slow block propagation: %s took %d ms (until %s)%n", ip, millis[i], java.time.Instant.now());
@@ -203,25 +203,21 @@ public final class StackBenchmark {
         }
         // The pre-fill is a burst on top of the load: let detection work it off (down to about a
         // second of traffic), so that what is measured is the latency under the load, not the burst.
-        awaitDetectionLagBelow(admin, rate);
+        awaitLag(admin, lag -> lag.get("ipt-detection") <= rate, Duration.ofSeconds(60));
         Map<String, Long> sentAt = new HashMap<>();
         for (String ip : ips) {
             probe(ip);
             sentAt.put(ip, System.nanoTime());
             LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Map<String, Long> flaggedAt = new HashMap<>();
-        while (flaggedAt.size() < ips.size() && System.nanoTime() < deadline) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
             for (String ip : ips) {
                 flags.withKey(ip).stream().filter(r -> "HIGH_VOLUME".equals(r.value().at("/rule").asString())).findFirst()
                         .ifPresent(r -> flaggedAt.put(ip, r.readAtNanos()));
             }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-        if (flaggedAt.size() < ips.size()) {
-            throw new IllegalStateException(flaggedAt.size() + " of " + ips.size() + " clients flagged within 60 s");
-        }
+            return flaggedAt.size() == ips.size();
+        });
         return ips.stream().mapToLong(ip -> (flaggedAt.get(ip) - sentAt.get(ip)) / 1_000_000).toArray();
     }
 
@@ -230,70 +226,15 @@ public final class StackBenchmark {
         return stack.edge("GET", "/products/" + (ip.hashCode() & 3), ip).statusCode();
     }
 
-    private static void awaitDetectionLagBelow(Admin admin, long records) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try {
-            while (lag(admin).get("ipt-detection") > records && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("could not read detection's lag", e);
-        }
+    private static void awaitLag(Admin admin, Predicate<Map<String, Long>> caughtUp, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> caughtUp.test(lag(admin)));
     }
 
-    private void sampleLag(Admin admin, Thread load) {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                lag(admin).forEach((group, lag) -> maxLag.merge(group, lag, Math::max));
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                // a sample lost; the next one counts
-            }
-        }
-    }
-
-    private void awaitNoLag(Admin admin) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            // Transaction markers take an offset each: "no lag" is within a few offsets per partition.
-            if (lag(admin).values().stream().allMatch(l -> l <= 12)) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("the pipeline did not catch up within 5 minutes: " + lag(admin));
-    }
-
-    private static Map<String, Long> lag(Admin admin) throws Exception {
+    /** Lag of each stage's consumer group on its input topic. */
+    private static Map<String, Long> lag(Admin admin) {
         Map<String, Long> lag = new HashMap<>();
-        Map<String, Map<TopicPartition, Long>> ends = new HashMap<>();
-        for (String group : GROUPS) {
-            String topic = INPUT_OF.get(group);
-            Map<TopicPartition, Long> end = ends.computeIfAbsent(topic, t -> endOffsets(admin, t));
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            long total = 0;
-            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                total += Math.max(0, e.getValue() - (c == null ? 0 : c.offset()));
-            }
-            lag.put(group, total);
-        }
+        GROUPS.forEach(group -> lag.put(group, ConsumerLag.of(admin, group, INPUT_OF.get(group))));
         return lag;
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) {
-        try {
-            Set<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
-            Map<TopicPartition, Long> end = new HashMap<>();
-            admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest())))
-                    .all().get().forEach((tp, info) -> end.put(tp, info.offset()));
-            return end;
-        } catch (Exception e) {
-            throw new IllegalStateException("could not read the end offsets of " + topic, e);
-        }
     }
 
     /** Committed records on a topic, counted by a plain read_committed consumer from the beginning. */

@@ -10,19 +10,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -244,8 +238,8 @@ class StackIT {
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> flags.matching(r -> ips.contains(r.key())).size() >= ips.size());
-        // Wait until detection has committed all its input: then every flag it will emit is on the topic.
-        awaitCommitted("ipt-detection", ENRICHED);
+        // Wait until enrichment, then detection, has committed all its input: then every flag either
+        // will ever emit for these requests is on the topic.
         awaitCommitted("enrichment-service", "ip.requests.v1");
         awaitCommitted("ipt-detection", ENRICHED);
         Map<String, List<String>> rulesPerIp = flags.matching(r -> ips.contains(r.key())).stream().collect(Collectors.groupingBy(
@@ -287,19 +281,7 @@ class StackIT {
     /** Waits until consumer group {@code group} has committed offsets up to the current end of {@code topic}. */
     private void awaitCommitted(String group, String topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-            Set<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
-            Map<TopicPartition, Long> end = new HashMap<>();
-            admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest())))
-                    .all().get().forEach((tp, info) -> end.put(tp, info.offset()));
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                // A transactional producer's commit marker takes one offset: committed may be end + 0 or more.
-                return end.entrySet().stream().allMatch(e -> e.getValue() == 0
-                        || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
-            });
-        } catch (Exception e) {
-            throw new AssertionError("could not read the offsets of " + group, e);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> ConsumerLag.of(admin, group, topic) == 0);
         }
     }
 
