@@ -1,5 +1,7 @@
 package io.iptracking.admin;
 
+import static org.awaitility.Awaitility.await;
+
 import io.iptracking.admin.kafka.TopicConsumer;
 import io.iptracking.admin.requestlog.RequestLogWriter;
 import io.iptracking.admin.requestlog.SensitivePaths;
@@ -178,14 +180,10 @@ public final class AdminBenchmark {
             // Sustained rate: from the first stored batch (after the group join, which is a fixed cost
             // of a few seconds) to the last. The aggregates count exactly the rows inserted, and stay a
             // small table to poll.
-            long first;
-            while ((first = storedRows(jdbc)) == 0) {
-                Thread.sleep(20);
-            }
+            long first = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> storedRows(jdbc), rows -> rows > 0);
             long start = System.nanoTime();
-            while (storedRows(jdbc) < ROWS) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20)).until(() -> storedRows(jdbc) >= ROWS);
             ours = (ROWS - first) / ((System.nanoTime() - start) / 1e9);
         }
 
