@@ -102,6 +102,9 @@ class EnrichmentConfiguration {
         return new EnrichmentStream(EnrichmentTopology.build(geo, counters), streamsConfig(k), registry);
     }
 
+    /** Per partition of the output topics; the producer's buffer (32 MiB) holds all of them many times. */
+    static final int PRODUCER_BATCH_BYTES = 256 * 1024;
+
     static Properties streamsConfig(EnrichmentProperties.Kafka k) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, k.applicationId());
@@ -114,6 +117,10 @@ class EnrichmentConfiguration {
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         // As the edge writes requests: JSON shrinks several times, and every request is kept 7 days.
         config.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // Kafka's 16 KiB default closes a batch every ~45 records of 360 bytes; each batch costs the stream
+        // thread and the broker about as much as the records in it (EnrichmentBenchmark: 177k events/s
+        // passed through at 16 KiB, 309k at 256 KiB).
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
         // A new application id starts at the oldest retained request, so nothing published before the
         // first start is skipped.
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

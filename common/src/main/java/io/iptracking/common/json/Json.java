@@ -1,12 +1,14 @@
 package io.iptracking.common.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 /**
  * The one Jackson configuration for every topic value and public schema in ip-tracking. Kafka serdes
@@ -15,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ul>
  *   <li>Instants are ISO-8601 text in UTC ({@code 2026-05-04T10:15:30Z}, fractional seconds only when
- *       present), as the public schemas require.</li>
+ *       present), as the public schemas require. That form is read without a {@code DateTimeFormatter};
+ *       offsets and the other forms Jackson accepts are still read.</li>
  *   <li>Null fields are <em>omitted</em>, never written as {@code null}: an absent optional field means
  *       "unknown / none". The schemas list only non-null fields as required. Readers accept an explicit
  *       {@code null} for an optional field all the same.</li>
@@ -40,6 +43,7 @@ public final class Json {
             .changeDefaultPropertyInclusion(incl -> incl
                     .withValueInclusion(JsonInclude.Include.NON_NULL)
                     .withContentInclusion(JsonInclude.Include.NON_NULL))
+            .addModule(new SimpleModule("ip-tracking-instants").addDeserializer(Instant.class, new UtcInstantDeserializer()))
             .build();
 
     private Json() {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ClientIpTest {
 
@@ -134,6 +136,63 @@ class ClientIpTest {
         assertThatThrownBy(() -> ClientIp.fromBytes(new byte[5]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("an IP address has 4 or 16 bytes, not 5");
+    }
+
+    @Test
+    void dottedQuadsParseAsTheLibraryReadsTheirBytes() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 20_000; i++) {
+            int address = i < 256 ? i * 0x01010101 : random.nextInt();
+            byte[] bytes = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
+            ClientIp fromLibrary = ClientIp.fromBytes(bytes);
+            assertThat(IpLiterals.dottedQuad(fromLibrary.toString())).isEqualTo(Integer.toUnsignedLong(address));
+            ClientIp parsed = ClientIp.parse(fromLibrary.toString());
+            assertThat(parsed).isEqualTo(fromLibrary).hasToString(fromLibrary.toString());
+            assertThat(parsed.low()).isEqualTo(Integer.toUnsignedLong(address));
+            assertThat(parsed.high()).isZero();
+            assertThat(parsed.isIpv4()).isTrue();
+        }
+    }
+
+    @Test
+    void canonicalIpv6ParsesAsTheLibraryReadsItsBytes() {
+        SplittableRandom random = new SplittableRandom(6);
+        for (int i = 0; i < 50_000; i++) {
+            byte[] bytes = new byte[16];
+            random.nextBytes(bytes);
+            // Zero groups in every pattern, so that every run of them, and every tie, is compressed.
+            int zeros = random.nextInt(256);
+            for (int group = 0; group < 8; group++) {
+                if ((zeros & 1 << group) != 0) {
+                    bytes[2 * group] = 0;
+                    bytes[2 * group + 1] = random.nextInt(4) == 0 ? (byte) random.nextInt(16) : 0;
+                }
+            }
+            ClientIp fromLibrary = ClientIp.fromBytes(bytes);
+            ClientIp parsed = ClientIp.parse(fromLibrary.toString());
+            assertThat(parsed).isEqualTo(fromLibrary).hasToString(fromLibrary.toString());
+            if (!fromLibrary.isIpv4()) {
+                // The library's canonical text is the one the reader without it takes.
+                assertThat(IpLiterals.canonicalIpv6(fromLibrary.toString())).as(fromLibrary.toString()).isNotNull();
+            }
+            assertThat(parsed.toBytes()).isEqualTo(fromLibrary.toBytes());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2001:db8:0:0:1:0:0:1", "2001:DB8::1", "2001:0db8::1", "2001:db8:0::1", "::0:1",
+            "1:0:0:0:0:0:0:0", "1:0:0:0:0:0:0::", "::ffff:cb00:7107", "2001:db8::1:0:0:0:1", "::1:0:0:0:0:0:0:0",
+            "1::2::3", "1:2:3:4:5:6:7:8:9", "1:::2", "1:", ":1", "12345::", "::1.2.3.4", "fe80::1%eth0", "",
+            "2001:db8::\uff14"})
+    void onlyCanonicalIpv6IsReadWithoutTheLibrary(String text) {
+        assertThat(IpLiterals.canonicalIpv6(text)).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"::, 0, 0", "::1, 0, 1", "1::, 281474976710656, 0", "2001:db8::1:0:0:1, 2306139568115548160, 281474976710657",
+            "1:2:3:4:5:6:7:8, 281483566841860, 1407400653815816"})
+    void canonicalIpv6IsReadAsItsTwoHalves(String text, long high, long low) {
+        assertThat(IpLiterals.canonicalIpv6(text)).containsExactly(high, low);
     }
 
     @Test

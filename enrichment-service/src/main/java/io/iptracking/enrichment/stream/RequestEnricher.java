@@ -2,7 +2,6 @@ package io.iptracking.enrichment.stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.DeadLetterHeaders;
@@ -10,18 +9,19 @@ import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.geo.GeoLookup;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Reads one request record, adds the geo data of its IP, and forwards it to the enriched topic; a record
+ * Reads one request record, adds the geo data of its IP, and forwards it to the enriched topic, as bytes
+ * written by {@link EnrichedEventWriter} around the request's own; a record
  * that is not a valid {@code Topic<ClientIp, RequestEvent>} record goes to the dead-letter topic
  * unchanged, with the error in {@link DeadLetterHeaders}.
  */
@@ -29,9 +29,11 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
 
     private static final Deserializer<ClientIp> KEYS = Topics.REQUESTS.keySerde().deserializer();
     private static final Deserializer<RequestEvent> VALUES = Topics.REQUESTS.valueSerde().deserializer();
+    private static final Serializer<ClientIp> IPS = Topics.ENRICHED_REQUESTS.keySerde().serializer();
 
     private final GeoLookup geo;
     private final EnrichmentCounters counters;
+    private final EnrichedEventWriter writer = new EnrichedEventWriter();
     private ProcessorContext<Object, Object> context;
 
     RequestEnricher(GeoLookup geo, EnrichmentCounters counters) {
@@ -56,8 +58,10 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
             return;
         }
         // Keyed by the event's own IP: the key only partitions, and the event is what was checked.
-        EnrichedRequestEvent enriched = new EnrichedRequestEvent(event, geo.lookup(event.ip()));
-        context.forward(record.withKey(event.ip()).withValue(enriched), EnrichmentTopology.ENRICHED_SINK);
+        String ip = event.ip().toString();
+        byte[] key = isText(record.key(), ip) ? record.key() : IPS.serialize(Topics.ENRICHED_REQUESTS.name(), event.ip());
+        byte[] value = writer.write(record.value(), event, geo.lookup(event.ip()));
+        context.forward(record.withKey(key).withValue(value), EnrichmentTopology.ENRICHED_SINK);
         counters.enriched();
     }
 
@@ -71,10 +75,23 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
         }
         RequestEvent event = VALUES.deserialize(topic, record.value());
         // The edge writes the event's canonical IP as key: comparing bytes spares parsing the same IP twice.
-        if (!Arrays.equals(record.key(), event.ip().toString().getBytes(UTF_8))) {
+        if (!isText(record.key(), event.ip().toString())) {
             KEYS.deserialize(topic, record.key());
         }
         return event;
+    }
+
+    /** Whether the key bytes are this IP's text: IP text is ASCII, one byte per character. */
+    private static boolean isText(byte[] key, String ip) {
+        if (key.length != ip.length()) {
+            return false;
+        }
+        for (int i = 0; i < key.length; i++) {
+            if (key[i] != ip.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RuntimeException e) {
