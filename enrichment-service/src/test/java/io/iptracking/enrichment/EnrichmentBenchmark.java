@@ -61,7 +61,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * reading the same topic on the same broker, as a ratio. Run by {@code enrichment-service/benchmark.sh}.
  *
  * <pre>
- * EnrichmentBenchmark --city .local/geoip/GeoLite2-City.mmdb [--events 2000000] [--rounds 2] [--stream-threads 1]
+ * EnrichmentBenchmark --city .local/geoip/GeoLite2-City.mmdb [--events 2000000] [--rounds 2] [--stream-threads 2]
  *                     [--commit-interval-ms 100] [--skip-jmh]
  * </pre>
  */
@@ -74,7 +74,7 @@ public final class EnrichmentBenchmark {
         Path city = Path.of(required(options, "city"));
         int events = Integer.parseInt(options.getOrDefault("events", "2000000"));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
-        int streamThreads = Integer.parseInt(options.getOrDefault("stream-threads", "1"));
+        int streamThreads = Integer.parseInt(options.getOrDefault("stream-threads", "2"));
         Duration commitInterval = Duration.ofMillis(Long.parseLong(options.getOrDefault("commit-interval-ms", "100")));
         String loadBefore = loadAverage();
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -33,7 +34,7 @@ class EnrichmentPropertiesTest {
         assertThat(p.geoip().nodeCacheSize()).isEqualTo(4096);
         assertThat(p.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(p.kafka().applicationId()).isEqualTo("enrichment-service");
-        assertThat(p.kafka().streamThreads()).isEqualTo(1);
+        assertThat(p.kafka().streamThreads()).isEqualTo(2);
         assertThat(p.kafka().commitInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(p.kafka().stateDir()).isNull();
     }
@@ -64,14 +65,15 @@ class EnrichmentPropertiesTest {
         Properties config = EnrichmentConfiguration.streamsConfig(bind(Map.of(
                 "enrichment.kafka.bootstrap-servers", "kafka-1:9092,kafka-2:9092",
                 "enrichment.kafka.replication-factor", "3",
-                "enrichment.kafka.stream-threads", "2",
+                "enrichment.kafka.stream-threads", "3",
                 "enrichment.kafka.state-dir", "/var/lib/enrichment")).kafka());
         assertThat(config)
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "enrichment-service")
                 .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka-1:9092,kafka-2:9092")
                 .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
-                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
+                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3)
+                .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024)
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L)
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/enrichment")
                 .containsEntry("producer.compression.type", "lz4")
