@@ -9,7 +9,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 
 deploy/geoip/fetch-geolite2.sh
-# The benchmark profile adds Kafka's tools and JMH's annotation processor to the test classpath.
+# The benchmark profile adds Kafka's tools and JMH's annotation processor to the test classpath. Test
+# classes compiled without it (./mvnw verify) lack JMH's generated harness, and Maven would not compile
+# them again, so they are compiled afresh.
+rm -rf enrichment-service/target/test-classes
 ./mvnw -B -q -P benchmark -pl enrichment-service -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/benchmark.classpath -Dmdep.includeScope=test
 
