@@ -15,16 +15,17 @@ import tools.jackson.databind.ObjectWriter;
 /**
  * Writes the value of an enriched record around the request record's own bytes: the enriched event
  * nests the request unchanged, so the JSON the edge wrote (and that {@link RequestEnricher} has already
- * read and checked) is copied into it rather than written again, which halves the cost of a record.
+ * read and checked) is copied into it rather than written again, which spares about a microsecond per
+ * record, a fifth of what enriching one cost before (EnrichmentBenchmark).
  * The result is the JSON {@code Topics.ENRICHED_REQUESTS}' serializer writes for the same event, byte
  * for byte when the edge wrote it; fields the edge added that this version does not know are kept.
  *
  * <p>The JSON of the geo answers written lately is kept too: most requests come from a place seen just
- * before, and writing a {@link Geo} costs as much as copying the rest. One writer per stream task, so
+ * before, and writing a {@link Geo} again takes most of a microsecond. One writer per stream task, so
  * that nothing is shared between stream threads.
  *
  * <p>Only a request in plain UTF-8 that starts with its opening brace is copied. Anything a JSON reader
- * accepts beyond that (a byte order mark, UTF-16 or UTF-32, leading white space) would not survive being
+ * accepts beyond that (a byte order mark, UTF-16 or UTF-32, leading whitespace) would not survive being
  * nested; such a request is written again from what was read.
  */
 final class EnrichedEventWriter {
