@@ -1,5 +1,7 @@
 package io.iptracking.detection.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.ip.ClientIp;
@@ -103,19 +105,18 @@ public final class DetectionBenchmark {
                 DetectionStreams detection = detection(bootstrap, applicationId, commitInterval);
                 long start = System.nanoTime();
                 detection.start();
-                long firstProgress = 0;
-                long done;
-                while (true) {
-                    long committed = committed(admin, applicationId);
-                    if (committed > 0 && firstProgress == 0) {
-                        firstProgress = System.nanoTime();
-                    }
-                    if (committed >= produced) {
-                        done = System.nanoTime();
-                        break;
-                    }
-                    TimeUnit.MILLISECONDS.sleep(50);
-                }
+                long[] progress = {0}; // when the first offsets were committed
+                // Polled every 50 ms: the time it takes is the figure.
+                await("all events committed").atMost(Duration.ofMinutes(10)).pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(50)).until(() -> {
+                            long committed = committed(admin, applicationId);
+                            if (committed > 0 && progress[0] == 0) {
+                                progress[0] = System.nanoTime();
+                            }
+                            return committed >= produced;
+                        });
+                long done = System.nanoTime();
+                long firstProgress = progress[0];
                 double total = produced / ((done - start) / 1e9);
                 double sustained = produced / ((done - firstProgress) / 1e9);
                 rows.add(String.format(Locale.ROOT, "| detection, commit.interval %s | %.0f | %.0f | %.3f |", commitInterval, total,
@@ -195,14 +196,14 @@ public final class DetectionBenchmark {
             }
             producer.flush();
             long end = endOffsets(admin);
-            while (committed(admin, applicationId) < end) {
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
+            await("the limit-filling requests committed").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> committed(admin, applicationId) >= end);
             for (ClientIp ip : targets) {
                 EnrichedRequestEvent last = Requests.get(ip.toString(), t0.plusMillis(limit * 100L), "/shop", 200);
                 sent.put(ip, System.nanoTime());
                 producer.send(new ProducerRecord<>(Topics.ENRICHED_REQUESTS.name(), ip, last));
-                // Requests arrive one at a time, as over-limit requests from many clients would.
+                // Requests arrive one at a time, as over-limit requests from many clients would: pacing,
+                // not waiting for something to happen.
                 TimeUnit.MILLISECONDS.sleep(20);
             }
             producer.flush();
