@@ -1,5 +1,6 @@
 package io.iptracking.detection;
 
+import io.iptracking.common.testing.FreePorts;
 import io.iptracking.common.testing.ManagementEndpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ final class DetectionProcess implements AutoCloseable {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the integration tests through Maven's verify, after package");
         }
-        int port = RunningDetection.freePort();
+        int port = FreePorts.one();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");

@@ -2,10 +2,8 @@ package io.iptracking.detection;
 
 import static org.awaitility.Awaitility.await;
 
+import io.iptracking.common.testing.FreePorts;
 import io.iptracking.common.kafka.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,7 +38,7 @@ final class RunningDetection implements AutoCloseable {
     }
 
     static RunningDetection start(String bootstrapServers, String applicationId, Path stateDir, Map<String, String> extra) {
-        return start(bootstrapServers, applicationId, stateDir, freePort(), extra);
+        return start(bootstrapServers, applicationId, stateDir, FreePorts.one(), extra);
     }
 
     static RunningDetection start(String bootstrapServers, String applicationId, Path stateDir, int port, Map<String, String> extra) {
@@ -102,13 +100,5 @@ final class RunningDetection implements AutoCloseable {
     @Override
     public void close() {
         context.close();
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

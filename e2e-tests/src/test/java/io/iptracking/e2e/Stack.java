@@ -1,11 +1,11 @@
 package io.iptracking.e2e;
 
+import io.iptracking.common.testing.FreePorts;
 import io.iptracking.common.testing.PostgresDatabase;
 import io.iptracking.common.testing.PrivateRedisServer;
 import io.iptracking.common.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,11 +21,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,7 +60,7 @@ final class Stack implements AutoCloseable {
         this.redis = redis;
         this.database = database;
         this.scriptLog = dir.resolve("stack.sh.log");
-        List<Integer> ports = freePorts(7);
+        List<Integer> ports = FreePorts.distinct(7);
         edgePort = ports.get(0);
         edgeManagementPort = ports.get(1);
         enrichmentPort = ports.get(2);
@@ -225,17 +223,6 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    private static List<Integer> freePorts(int n) {
-        Set<Integer> ports = new HashSet<>();
-        while (ports.size() < n) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                ports.add(socket.getLocalPort());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return List.copyOf(ports);
-    }
 
     private static String randomToken() {
         byte[] bytes = new byte[24];

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -59,9 +57,7 @@ class FixtureFailuresTest {
         assertThat(new String(Resp.encode("SET", "k", "välue"))).isEqualTo("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$6\r\nvälue\r\n");
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    private static int closedPort() {
+        return FreePorts.one();
     }
 }

@@ -3,8 +3,6 @@ package io.iptracking.common.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +57,7 @@ public final class PrivateRedisServer implements AutoCloseable {
         // The free port is only free until someone else binds it: try another one if that happens.
         ExitedEarly lastFailure = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-            PrivateRedisServer server = new PrivateRedisServer(executable, directory, freePort());
+            PrivateRedisServer server = new PrivateRedisServer(executable, directory, FreePorts.one());
             try {
                 server.restart();
                 return server;
@@ -165,14 +163,6 @@ public final class PrivateRedisServer implements AutoCloseable {
     @Override
     public String toString() {
         return "PrivateRedisServer[" + uri() + (isRunning() ? ", running" : ", stopped") + "]";
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String tail(Path log) {

@@ -3,6 +3,7 @@ package io.iptracking.ingest.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.iptracking.common.testing.FreePorts;
 import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListEntry;
@@ -10,7 +11,6 @@ import io.iptracking.common.event.ListSource;
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.ip.Cidr;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +47,7 @@ class NginxForwardAuthIT {
     @BeforeEach
     void start() throws Exception {
         edge = new InMemoryEdge(Mode.CHECK, app.url(), Duration.ofSeconds(5), Clock.systemUTC());
-        nginxPort = freePort();
+        nginxPort = FreePorts.one();
         String site = Files.readString(EXAMPLE)
                 .replace("server 127.0.0.1:8080;", "server 127.0.0.1:" + edge.port() + ";")
                 .replace("server 127.0.0.1:3000;", "server " + app.url().substring("http://".length()) + ";")
@@ -138,11 +138,5 @@ class NginxForwardAuthIT {
             }
         }
         return "nginx";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -2,7 +2,7 @@ package io.iptracking.ingest.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.bucket4j.TimeMeter;
+import io.iptracking.common.testing.FreePorts;
 import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListEntry;
@@ -10,19 +10,9 @@ import io.iptracking.common.event.ListSource;
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.Cidr;
-import io.iptracking.ingest.edge.EdgePolicy;
-import io.iptracking.ingest.ip.ClientIpResolver;
-import io.iptracking.ingest.ip.ForwardedHeader;
 import io.iptracking.ingest.lists.ClientLists;
-import io.iptracking.ingest.ratelimit.Enforcement;
-import io.iptracking.ingest.ratelimit.FailMode;
-import io.iptracking.ingest.ratelimit.LocalRateLimiter;
-import io.iptracking.ingest.ratelimit.RateLimitRule;
-import io.iptracking.ingest.ratelimit.RateLimitRules;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,8 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -120,10 +108,7 @@ class TrafficIT {
 
     @Test
     void answers502WhenTheUpstreamIsDownAnd504WhenItIsTooSlow() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePorts.one();
         start(Mode.PROXY, "http://127.0.0.1:" + closedPort, Duration.ofSeconds(5));
         assertThat(send(get("/x")).statusCode()).isEqualTo(502);
         edge.close();
