@@ -1,5 +1,6 @@
 package io.iptracking.detection.stream;
 
+import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.RequestEvent;
@@ -63,7 +64,8 @@ public final class DetectionEngine {
         }
         activity.forgetBefore(streamTime - retainMs);
         int k = activity.add(t, r.status() == null ? 0 : r.status(), r.path(), r.userAgent(), r.subject() != null,
-                detector.isSensitive(r.path()), event.geo());
+                detector.isSensitive(r.path()), r.decision() == Decision.BLOCKED || r.decision() == Decision.RATE_LIMITED,
+                event.geo());
         if (activity.size() > maxRequestsPerIp) {
             k -= activity.keepAtMost(maxRequestsPerIp);
             if (k < 0) {

@@ -3,7 +3,8 @@ package io.iptracking.detection.window;
 import java.util.Set;
 
 /**
- * Which requests count towards which measure: a 401/403 is an authentication failure (configurable),
+ * Which requests count towards which measure: a 401/403 is an authentication failure (configurable)
+ * when the application gave it, not when the edge refused the request itself (a blocked client's 403s),
  * a 404 is "not found", and a request to a sensitive path counts unless it was authenticated and
  * authenticated clients are ignored.
  */
@@ -14,7 +15,7 @@ public record Counting(Set<Integer> authFailureStatuses, boolean ignoreAuthentic
     }
 
     public boolean isAuthFailure(Hit h) {
-        return authFailureStatuses.contains(h.status());
+        return !h.refusedByEdge() && authFailureStatuses.contains(h.status());
     }
 
     public boolean isNotFound(Hit h) {

@@ -10,6 +10,8 @@ package io.iptracking.detection.window;
  * @param agent index of the user agent in {@link IpActivity#agent(int)}, -1 when the request had none
  * @param authenticated the request carried an authenticated subject
  * @param sensitive the path matched a sensitive-path pattern when the request arrived
+ * @param refusedByEdge the edge itself answered (blocked or rate-limited): the status is its refusal,
+ *     not the application's judgement of the request
  */
-public record Hit(long at, int status, int path, int agent, boolean authenticated, boolean sensitive) {
+public record Hit(long at, int status, int path, int agent, boolean authenticated, boolean sensitive, boolean refusedByEdge) {
 }

@@ -51,10 +51,12 @@ public final class IpActivity {
      * Adds a request in event-time order (after any request with the same time) and returns its index.
      *
      * @param agent the user agent, or null
+     * @param refusedByEdge see {@link Hit#refusedByEdge()}
      */
-    public int add(long at, int status, String path, String agent, boolean authenticated, boolean sensitive, Geo seenFrom) {
+    public int add(long at, int status, String path, String agent, boolean authenticated, boolean sensitive,
+            boolean refusedByEdge, Geo seenFrom) {
         Hit hit = new Hit(at, status, indexOf(path, paths, pathIndex()), agent == null ? -1 : indexOf(agent, agents, agentIndex()),
-                authenticated, sensitive);
+                authenticated, sensitive, refusedByEdge);
         int i = hits.size();
         while (i > 0 && hits.get(i - 1).at() > at) {
             i--;
@@ -119,7 +121,7 @@ public final class IpActivity {
                 keptAgents.add(agents.get(h.agent()));
             }
             hits.set(i, new Hit(h.at(), h.status(), pathMap[h.path()], h.agent() < 0 ? -1 : agentMap[h.agent()],
-                    h.authenticated(), h.sensitive()));
+                    h.authenticated(), h.sensitive(), h.refusedByEdge()));
         }
         paths.clear();
         paths.addAll(keptPaths);

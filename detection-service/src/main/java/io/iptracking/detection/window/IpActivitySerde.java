@@ -76,7 +76,7 @@ public final class IpActivitySerde implements Serde<IpActivity>, Serializer<IpAc
             out.writeVar(h.status());
             out.writeVar(pathMap[h.path()]);
             out.writeVar(h.agent() < 0 ? 0 : agentMap[h.agent()] + 1);
-            out.writeByte((h.authenticated() ? 1 : 0) | (h.sensitive() ? 2 : 0));
+            out.writeByte((h.authenticated() ? 1 : 0) | (h.sensitive() ? 2 : 0) | (h.refusedByEdge() ? 4 : 0));
         }
         return out.toByteArray();
     }
@@ -120,7 +120,8 @@ public final class IpActivitySerde implements Serde<IpActivity>, Serializer<IpAc
                 int path = (int) in.readVar();
                 int agent = (int) in.readVar() - 1;
                 int flags = in.readByte();
-                hits.add(new Hit(at, status, path, agent, (flags & 1) != 0, (flags & 2) != 0));
+                // Bit 4 came later: state written before it reads as "not refused by the edge".
+                hits.add(new Hit(at, status, path, agent, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0));
             }
             IpActivity activity = new IpActivity(hits, paths, agents, quiet, geo, lastSeen);
             if (sample != null) {

@@ -4,8 +4,11 @@ import static io.iptracking.detection.stream.Requests.get;
 import static io.iptracking.detection.stream.Requests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iptracking.common.event.Decision;
+import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.FlaggedIp;
+import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.event.Severity;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.detection.DetectionProperties;
@@ -250,6 +253,29 @@ class DetectionTopologyTest {
                         .containsEntry(200, 1L);
                 assertThat(f.reason()).isEqualTo(IP + " was refused authentication (401/403) 20 times within 1 h; 20 trigger a flag.");
             });
+        }
+
+        @Test
+        void theEdgesOwnRefusalsAreNotAuthenticationFailures() {
+            // A blocked client keeps knocking: every answer is the edge's 403 (or, rate-limited, its 429).
+            for (int i = 0; i < AUTH_FAILURES * 2; i++) {
+                driver.send(refused(T0.plusSeconds(i), i % 2 == 0 ? Decision.BLOCKED : Decision.RATE_LIMITED, 403));
+            }
+            assertThat(driver.flags()).noneMatch(f -> f.rule() == FlagRule.AUTH_FAILURES);
+
+            // The application's own refusals still count, next to the edge's.
+            for (int i = 0; i < AUTH_FAILURES; i++) {
+                driver.send(request(IP, T0.plusSeconds(100 + i), "/api/session", 401, null, "python-requests/2.31"));
+            }
+            assertThat(driver.flags()).filteredOn(f -> f.rule() == FlagRule.AUTH_FAILURES).singleElement()
+                    .satisfies(f -> assertThat(f.evidence().counts()).containsEntry("authFailures", (long) AUTH_FAILURES));
+        }
+
+        private EnrichedRequestEvent refused(Instant at, Decision decision, int status) {
+            EnrichedRequestEvent e = request(IP, at, "/api/session", status, null, "python-requests/2.31");
+            RequestEvent r = e.request();
+            return new EnrichedRequestEvent(new RequestEvent(r.eventId(), r.timestamp(), r.ip(), r.method(), r.host(), r.path(),
+                    r.status(), r.latencyMs(), r.userAgent(), r.subject(), decision, "blocklist:" + IP + "/32", r.mode()), e.geo());
         }
 
         @Test

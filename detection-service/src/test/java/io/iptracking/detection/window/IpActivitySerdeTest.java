@@ -16,16 +16,18 @@ class IpActivitySerdeTest {
     @Test
     void roundTripsEverythingTheRulesUse() {
         IpActivity a = new IpActivity();
-        a.add(1_000, 200, "/", "agent-a", false, false, Geo.UNKNOWN);
-        a.add(3_000, 404, "/ä/" + "x".repeat(70_000), null, true, false, GEO);
-        a.add(2_000, 0, "/admin", "agent-b", false, true, Geo.PRIVATE);
+        a.add(1_000, 200, "/", "agent-a", false, false, false, Geo.UNKNOWN);
+        a.add(3_000, 404, "/ä/" + "x".repeat(70_000), null, true, false, false, GEO);
+        a.add(2_000, 0, "/admin", "agent-b", false, true, false, Geo.PRIVATE);
+        a.add(2_500, 403, "/login", "agent-b", false, true, true, Geo.PRIVATE);
         a.quiet(FlagRule.SCANNING, 99_000);
         a.sample(new double[] {1.5, 0, Double.MIN_VALUE}, 2_500);
 
         IpActivity back = SERDE.deserialize("t", SERDE.serialize("t", a));
 
-        assertThat(back.hits()).hasSize(3).extracting(Hit::at).containsExactly(1_000L, 2_000L, 3_000L);
-        for (int i = 0; i < 3; i++) {
+        assertThat(back.hits()).hasSize(4).extracting(Hit::at).containsExactly(1_000L, 2_000L, 2_500L, 3_000L);
+        assertThat(back.hits()).extracting(Hit::refusedByEdge).containsExactly(false, false, true, false);
+        for (int i = 0; i < 4; i++) {
             assertThat(back.path(back.hit(i).path())).isEqualTo(a.path(a.hit(i).path()));
             assertThat(back.agent(back.hit(i).agent())).isEqualTo(a.agent(a.hit(i).agent()));
             assertThat(back.hit(i).status()).isEqualTo(a.hit(i).status());
@@ -43,7 +45,7 @@ class IpActivitySerdeTest {
     void keepsOnlyTheDictionaryEntriesOfKeptRequests() {
         IpActivity a = new IpActivity();
         for (int i = 0; i < 200; i++) {
-            a.add(i, 404, "/probe/" + i, "scanner/" + (i % 3), false, false, Geo.UNKNOWN);
+            a.add(i, 404, "/probe/" + i, "scanner/" + (i % 3), false, false, false, Geo.UNKNOWN);
         }
         int full = SERDE.serialize("t", a).length;
         a.forgetBefore(190);

@@ -14,7 +14,7 @@ class SlidingWindowTest {
     final IpActivity a = new IpActivity();
 
     int add(long at, String path, int status) {
-        return a.add(at, status, path, "ua", false, path.startsWith("/admin"), Geo.UNKNOWN);
+        return a.add(at, status, path, "ua", false, path.startsWith("/admin"), false, Geo.UNKNOWN);
     }
 
     @Test
@@ -52,7 +52,7 @@ class SlidingWindowTest {
 
     @Test
     void authenticatedRequestsToSensitivePathsCountOnlyWhenConfigured() {
-        a.add(0, 200, "/admin", "ua", true, true, Geo.UNKNOWN);
+        a.add(0, 200, "/admin", "ua", true, true, false, Geo.UNKNOWN);
         assertThat(window.peaksAround(a, 0, COUNTING).get(Measure.SENSITIVE_REQUESTS).value()).isZero();
         assertThat(window.peaksAround(a, 0, new Counting(Set.of(401), false)).get(Measure.SENSITIVE_REQUESTS).value()).isEqualTo(1);
     }
