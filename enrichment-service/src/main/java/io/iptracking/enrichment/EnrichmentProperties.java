@@ -65,7 +65,7 @@ public record EnrichmentProperties(
      *     every instance of the service shares it
      * @param streamThreads stream threads per instance; partitions beyond them wait, so up to 6 (the
      *     partitions of ip.requests.v1) across all instances do work; two by default, one per core of the
-     *     smallest machine the stack runs on (EnrichmentBenchmark: 1 thread ~175k events/s, 2 threads ~210k)
+     *     smallest machine the stack runs on (EnrichmentBenchmark on a 2-core VM: 1 thread ~175k events/s, 2 ~210k)
      * @param commitInterval how often offsets and output are committed; with exactly-once, the enriched
      *     events become visible to readers only then
      * @param stateDir Kafka Streams' local directory (this topology keeps no state, but Streams locks
