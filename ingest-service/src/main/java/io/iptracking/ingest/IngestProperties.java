@@ -61,7 +61,7 @@ public record IngestProperties(
             @NotNull @DefaultValue("100ms") Duration redisTimeout,
             @NotNull @DefaultValue("5s") Duration retryInterval,
             @Min(1000) @DefaultValue("100000") int localMaxBuckets,
-            @Valid @NotNull @DefaultValue List<Rule> rules) {
+            @NotNull @DefaultValue List<@Valid Rule> rules) {
 
         /** The default when no rules are configured: the original system's sensitive-path limit. */
         public List<RateLimitRule> effectiveRules() {
