@@ -29,6 +29,21 @@ class UtcInstantsTest {
     }
 
     @Test
+    void readsEveryNumberOfFractionalDigitsAsIsoInstantDoes() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 20_000; i++) {
+            String seconds = DateTimeFormatter.ISO_INSTANT.format(
+                    Instant.ofEpochSecond(random.nextLong(-62_135_596_800L, 253_402_300_800L)));
+            StringBuilder fraction = new StringBuilder();
+            for (int d = 1 + random.nextInt(9); d > 0; d--) {
+                fraction.append((char) ('0' + random.nextInt(10)));
+            }
+            String text = seconds.substring(0, seconds.length() - 1) + "." + fraction + "Z";
+            assertThat(UtcInstants.parse(text)).as(text).isEqualTo(Instant.parse(text));
+        }
+    }
+
+    @Test
     void leavesEveryVariantOfTheFormToTheFormatter() {
         SplittableRandom random = new SplittableRandom(4);
         String alphabet = "0123456789-:.TZz+ ";

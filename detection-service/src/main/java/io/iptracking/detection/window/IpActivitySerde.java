@@ -120,7 +120,7 @@ public final class IpActivitySerde implements Serde<IpActivity>, Serializer<IpAc
                 int path = (int) in.readVar();
                 int agent = (int) in.readVar() - 1;
                 int flags = in.readByte();
-                // Bit 4 came later: state written before it reads as "not refused by the edge".
+                // The flag of value 4 came later: state written before it reads as "not refused by the edge".
                 hits.add(new Hit(at, status, path, agent, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0));
             }
             IpActivity activity = new IpActivity(hits, paths, agents, quiet, geo, lastSeen);

@@ -18,15 +18,19 @@ import tools.jackson.databind.ObjectWriter;
  * read and checked) is copied into it rather than written again, which spares about a microsecond per
  * record, a fifth of what enriching one cost before (EnrichmentBenchmark).
  * The result is the JSON {@code Topics.ENRICHED_REQUESTS}' serializer writes for the same event, byte
- * for byte when the edge wrote it; fields the edge added that this version does not know are kept.
+ * for byte when the edge wrote it; fields the edge added that this version does not know are kept, and
+ * so is the producer's own text of each value (an IP not in canonical form, say: the record key always is).
  *
  * <p>The JSON of the geo answers written lately is kept too: most requests come from a place seen just
  * before, and writing a {@link Geo} again takes most of a microsecond. One writer per stream task, so
  * that nothing is shared between stream threads.
  *
- * <p>Only a request in plain UTF-8 that starts with its opening brace is copied. Anything a JSON reader
- * accepts beyond that (a byte order mark, UTF-16 or UTF-32, leading whitespace) would not survive being
- * nested; such a request is written again from what was read.
+ * <p>Only a request shaped as the edge writes it is copied: printable ASCII (JSON white space
+ * allowed), at most {@value #MAX_COPIED_BYTES} bytes, with at most {@value #MAX_OPENINGS} braces and
+ * brackets in all. Anything else a JSON reader accepts (non-ASCII text, which could be invalid UTF-8 in
+ * a field the reader only skipped; a byte order mark; UTF-16 or UTF-32; unknown fields nested so
+ * deep that one more level would exceed a reader's depth limit; a record near the producer's size limit)
+ * is written again from what was read, without the fields this version does not know.
  */
 final class EnrichedEventWriter {
 
@@ -36,6 +40,11 @@ final class EnrichedEventWriter {
     private static final byte[] END = "}".getBytes(UTF_8);
     private static final ObjectWriter GEO = Json.mapper().writerFor(Geo.class);
     private static final Serializer<EnrichedRequestEvent> EVENTS = Topics.ENRICHED_REQUESTS.valueSerde().serializer();
+
+    /** Larger requests are written again: the edge's are a few hundred bytes, and the wrapper must fit. */
+    static final int MAX_COPIED_BYTES = 64 * 1024;
+    /** More braces and brackets than this, inside strings or not, and the request is written again. */
+    static final int MAX_OPENINGS = 64;
 
     /** Geo answers whose JSON is kept, per stream task: about 250 bytes each. */
     static final int GEO_JSON_ENTRIES = 4096;
@@ -53,7 +62,7 @@ final class EnrichedEventWriter {
      * @param geo what is known about the request's IP
      */
     byte[] write(byte[] requestJson, RequestEvent request, Geo geo) {
-        if (!isPlainObject(requestJson)) {
+        if (!canCopy(requestJson)) {
             return EVENTS.serialize(Topics.ENRICHED_REQUESTS.name(), new EnrichedRequestEvent(request, geo));
         }
         byte[] geoJson = this.geoJson.computeIfAbsent(geo, GEO::writeValueAsBytes);
@@ -71,12 +80,23 @@ final class EnrichedEventWriter {
         return geoJson.size();
     }
 
-    /**
-     * Whether JSON that a reader accepted as an object is UTF-8 with the brace first: a reader detects
-     * UTF-16 and UTF-32 by the zero bytes around the first character, and a byte order mark comes first.
-     */
-    private static boolean isPlainObject(byte[] json) {
-        return json.length >= 2 && json[0] == '{' && json[1] != 0;
+    /** Whether JSON that a reader accepted as a request can be nested as it is (see the class comment). */
+    private static boolean canCopy(byte[] json) {
+        if (json.length > MAX_COPIED_BYTES) {
+            return false;
+        }
+        int openings = 0;
+        for (byte b : json) {
+            if (b == '{' || b == '[') {
+                if (++openings > MAX_OPENINGS) {
+                    return false;
+                }
+            } else if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b > 0x7e) {
+                // Bytes are signed: everything from 0x80 up is negative, so below 0x20 too.
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int append(byte[] to, int at, byte[] bytes) {

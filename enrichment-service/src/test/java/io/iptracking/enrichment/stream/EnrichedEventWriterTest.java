@@ -9,7 +9,6 @@ import io.iptracking.common.event.Geo;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.GeoFixtures;
-import java.nio.charset.Charset;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -71,17 +70,55 @@ class EnrichedEventWriterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\uFEFF", " ", "\n\t", "utf-16"})
-    void aRequestThatWouldNotSurviveBeingNestedIsWrittenAgain(String variant) {
+    @ValueSource(strings = {"bom", "utf-16", "non-ascii", "invalid-utf-8", "deep", "large"})
+    void aRequestThatCouldNotBeNestedSafelyIsWrittenAgain(String variant) {
         RequestEvent request = EnrichmentTopologyTest.request(GeoFixtures.AMSTERDAM_IP);
         String json = new String(REQUESTS.serialize(TOPIC, request), UTF_8);
-        Charset charset = variant.equals("utf-16") ? UTF_16LE : UTF_8;
-        byte[] requestJson = (variant.equals("utf-16") ? json : variant + json).getBytes(charset);
+        String withField = json.replace("{\"schemaVersion\":1,", "{\"schemaVersion\":1,\"extra\":%s,");
+        byte[] requestJson = switch (variant) {
+            case "bom" -> ("\uFEFF" + json).getBytes(UTF_8);
+            case "utf-16" -> json.getBytes(UTF_16LE);
+            case "non-ascii" -> withField.formatted("\"caf\u00e9\"").getBytes(UTF_8);
+            // An overlong (invalid) UTF-8 encoding of '/', in a field readers only skip.
+            case "invalid-utf-8" -> concat(withField.substring(0, withField.indexOf("%s")).getBytes(UTF_8),
+                    new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'},
+                    withField.substring(withField.indexOf("%s") + 2).getBytes(UTF_8));
+            case "deep" -> withField.formatted("[".repeat(EnrichedEventWriter.MAX_OPENINGS) + "]".repeat(EnrichedEventWriter.MAX_OPENINGS))
+                    .getBytes(UTF_8);
+            case "large" -> withField.formatted("\"" + "x".repeat(EnrichedEventWriter.MAX_COPIED_BYTES) + "\"").getBytes(UTF_8);
+            default -> throw new IllegalArgumentException(variant);
+        };
         RequestEvent read = READ_REQUEST.deserialize(TOPIC, requestJson);
         assertThat(read).isEqualTo(request);
 
         byte[] written = writer.write(requestJson, read, GeoFixtures.AMSTERDAM);
 
         assertThat(written).isEqualTo(ENRICHED.serialize(TOPIC, new EnrichedRequestEvent(request, GeoFixtures.AMSTERDAM)));
+    }
+
+    @Test
+    void whiteSpaceAroundTheRequestIsKept() {
+        RequestEvent request = EnrichmentTopologyTest.request(GeoFixtures.AMSTERDAM_IP);
+        String json = " \n\t" + new String(REQUESTS.serialize(TOPIC, request), UTF_8) + "\r\n";
+        RequestEvent read = READ_REQUEST.deserialize(TOPIC, json.getBytes(UTF_8));
+
+        byte[] written = writer.write(json.getBytes(UTF_8), read, GeoFixtures.AMSTERDAM);
+
+        assertThat(new String(written, UTF_8)).contains("\"request\":" + json + ",\"geo\":");
+        assertThat(READ_ENRICHED.deserialize(TOPIC, written)).isEqualTo(new EnrichedRequestEvent(request, GeoFixtures.AMSTERDAM));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 }
