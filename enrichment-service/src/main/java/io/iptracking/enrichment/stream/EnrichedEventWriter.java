@@ -16,7 +16,7 @@ import tools.jackson.databind.ObjectWriter;
  * Writes the value of an enriched record around the request record's own bytes: the enriched event
  * nests the request unchanged, so the JSON the edge wrote (and that {@link RequestEnricher} has already
  * read and checked) is copied into it rather than written again, which spares about a microsecond per
- * record, a fifth of what enriching one cost before (EnrichmentBenchmark).
+ * record (EnrichmentBenchmark, JFR).
  * The result is the JSON {@code Topics.ENRICHED_REQUESTS}' serializer writes for the same event, byte
  * for byte when the edge wrote it; fields the edge added that this version does not know are kept, and
  * so is the producer's own text of each value (an IP not in canonical form, say: the record key always is).
@@ -25,8 +25,8 @@ import tools.jackson.databind.ObjectWriter;
  * before, and writing a {@link Geo} again takes most of a microsecond. One writer per stream task, so
  * that nothing is shared between stream threads.
  *
- * <p>Only a request shaped as the edge writes it is copied: printable ASCII (JSON white space
- * allowed), at most {@value #MAX_COPIED_BYTES} bytes, with at most {@value #MAX_OPENINGS} braces and
+ * <p>Only a request shaped as the edge nearly always writes it is copied: printable ASCII (JSON
+ * whitespace allowed), at most {@value #MAX_COPIED_BYTES} bytes, with at most {@value #MAX_OPENINGS} braces and
  * brackets in all. Anything else a JSON reader accepts (non-ASCII text, which could be invalid UTF-8 in
  * a field the reader only skipped; a byte order mark; UTF-16 or UTF-32; unknown fields nested so
  * deep that one more level would exceed a reader's depth limit; a record near the producer's size limit)
