@@ -1,6 +1,7 @@
 package io.iptracking.admin;
 
 import io.iptracking.admin.cli.AdminCommandLine;
+import io.iptracking.common.kafka.NativeLz4;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -15,6 +16,7 @@ import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoCon
 public class AdminApplication {
 
     public static void main(String[] args) {
+        NativeLz4.load();
         if (AdminCommandLine.isCommand(args)) {
             System.exit(AdminCommandLine.run(args, Map.of(), System.out, System.err));
         }

@@ -1,5 +1,6 @@
 package io.iptracking.detection;
 
+import io.iptracking.common.kafka.NativeLz4;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -8,6 +9,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class DetectionApplication {
 
     public static void main(String[] args) {
+        NativeLz4.load();
         SpringApplication.run(DetectionApplication.class, args);
     }
 }
