@@ -9,5 +9,10 @@ public enum Decision {
     /** A blocklist entry matched. */
     BLOCKED,
     /** A rate-limit rule refused it. */
-    RATE_LIMITED
+    RATE_LIMITED;
+
+    /** Whether the edge answered the request itself (403 or 429) instead of letting it through. */
+    public boolean refused() {
+        return this == BLOCKED || this == RATE_LIMITED;
+    }
 }

@@ -1,6 +1,5 @@
 package io.iptracking.detection.stream;
 
-import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.RequestEvent;
@@ -64,7 +63,7 @@ public final class DetectionEngine {
         }
         activity.forgetBefore(streamTime - retainMs);
         int k = activity.add(t, r.status() == null ? 0 : r.status(), r.path(), r.userAgent(), r.subject() != null,
-                detector.isSensitive(r.path()), r.decision() == Decision.BLOCKED || r.decision() == Decision.RATE_LIMITED,
+                detector.isSensitive(r.path()), r.decision().refused(),
                 event.geo());
         if (activity.size() > maxRequestsPerIp) {
             k -= activity.keepAtMost(maxRequestsPerIp);

@@ -48,24 +48,31 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        RequestEvent event;
+        Request request;
         try {
-            event = read(record);
+            request = read(record);
         } catch (RuntimeException e) {
             // SerializationException in practice; anything else a record makes a reader throw is just as
             // much that record's fault, and must not stop the stream thread or replay the record forever.
             deadLetter(record, e);
             return;
         }
-        // Keyed by the event's own IP: the key only partitions, and the event is what was checked.
-        String ip = event.ip().toString();
-        byte[] key = isText(record.key(), ip) ? record.key() : IPS.serialize(Topics.ENRICHED_REQUESTS.name(), event.ip());
+        RequestEvent event = request.event();
         byte[] value = writer.write(record.value(), event, geo.lookup(event.ip()));
-        context.forward(record.withKey(key).withValue(value), EnrichmentTopology.ENRICHED_SINK);
+        context.forward(record.withKey(request.key()).withValue(value), EnrichmentTopology.ENRICHED_SINK);
         counters.enriched();
     }
 
-    private static RequestEvent read(Record<byte[], byte[]> record) {
+    /**
+     * A request record as read.
+     *
+     * @param key the enriched record's key: the event's own IP, since the key only partitions and the
+     *     event is what was checked
+     */
+    private record Request(RequestEvent event, byte[] key) {
+    }
+
+    private static Request read(Record<byte[], byte[]> record) {
         String topic = Topics.REQUESTS.name();
         if (record.key() == null) {
             throw new SerializationException("record from topic " + topic + " has no key; request events are keyed by client IP");
@@ -75,10 +82,11 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
         }
         RequestEvent event = VALUES.deserialize(topic, record.value());
         // The edge writes the event's canonical IP as key: comparing bytes spares parsing the same IP twice.
-        if (!isText(record.key(), event.ip().toString())) {
-            KEYS.deserialize(topic, record.key());
+        if (isText(record.key(), event.ip().toString())) {
+            return new Request(event, record.key());
         }
-        return event;
+        KEYS.deserialize(topic, record.key());
+        return new Request(event, IPS.serialize(Topics.ENRICHED_REQUESTS.name(), event.ip()));
     }
 
     /** Whether the key bytes are this IP's text: IP text is ASCII, one byte per character. */

@@ -28,6 +28,6 @@ public record EdgeDecision(
     }
 
     public boolean refused() {
-        return decision == Decision.BLOCKED || decision == Decision.RATE_LIMITED;
+        return decision.refused();
     }
 }

@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,7 +36,6 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
 
     private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
     private static final int BATCH = 512;
-    private static final long REQUEUE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final Duration IDLE_WAIT = Duration.ofMillis(2);
 
     private final Topic<ClientIp, RequestEvent> topic;
@@ -48,7 +46,8 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder requeued = new LongAdder();
-    private final AtomicLong lastRequeueLogNanos = new AtomicLong(System.nanoTime() - REQUEUE_LOG_INTERVAL_NANOS);
+    /** True from the first requeued event until Kafka acknowledges one again: one log line each way. */
+    private final AtomicBoolean requeueing = new AtomicBoolean();
     private volatile boolean running = true;
 
     /**
@@ -109,6 +108,9 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
             producer.send(new ProducerRecord<>(topic.name(), event.ip(), event), (metadata, error) -> {
                 if (error == null) {
                     sent.increment();
+                    if (requeueing.get() && requeueing.compareAndSet(true, false)) {
+                        log.info("Kafka takes request events again ({} queued again meanwhile)", requeued.sum());
+                    }
                 } else if (error instanceof RetriableException && running) {
                     requeue(event, error);
                 } else {
@@ -128,10 +130,8 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
         if (!queue.offer(event)) {
             dropped.increment();
         }
-        long now = System.nanoTime();
-        long last = lastRequeueLogNanos.get();
-        if (now - last >= REQUEUE_LOG_INTERVAL_NANOS && lastRequeueLogNanos.compareAndSet(last, now)) {
-            log.warn("Kafka did not take request events ({}); they are queued again ({} so far)", error.toString(), requeued.sum());
+        if (requeueing.compareAndSet(false, true)) {
+            log.warn("Kafka did not take request events ({}); they are queued again until it does", error.toString());
         }
     }
 
