@@ -118,15 +118,17 @@ public final class EnrichmentBenchmark {
             report.add(String.format("  warm-up (not counted): enrichment %,10.0f events/s", warmUp.perSecond()));
             for (int round = 1; round <= rounds; round++) {
                 double cp = consumerPerformance(kafka.bootstrapServers(), events);
-                double copied = passThrough(kafka, events, streamThreads, commitInterval);
+                Pace copied = passThrough(kafka, events, streamThreads, commitInterval);
                 Enriched enriched = enrich(kafka, city, events, streamThreads, commitInterval);
                 cpTotal += cp;
-                passThroughTotal += copied;
+                passThroughTotal += copied.perSecond();
                 enrichTotal += enriched.perSecond();
                 report.add(String.format("  round %d: ConsumerPerformance %,10.0f records/s | Streams pass-through %,10.0f records/s"
                                 + " | enrichment %,10.0f events/s (per-IP cache hit ratio %.2f) | ratio to ConsumerPerformance %.2f,"
-                                + " to pass-through %.2f", round, cp, copied, enriched.perSecond(), enriched.hitRatio(),
-                        enriched.perSecond() / cp, enriched.perSecond() / copied));
+                                + " to pass-through %.2f", round, cp, copied.perSecond(), enriched.perSecond(), enriched.hitRatio(),
+                        enriched.perSecond() / cp, enriched.perSecond() / copied.perSecond()));
+                report.add("    CPU per record, pass-through: " + copied.cpu());
+                report.add("    CPU per record, enrichment:   " + enriched.cpu());
             }
         } finally {
             kafka.close();
@@ -224,7 +226,11 @@ public final class EnrichmentBenchmark {
         throw new IllegalStateException("no figures in ConsumerPerformance's output: " + String.join("\n", lines));
     }
 
-    record Enriched(double perSecond, double hitRatio) {
+    record Enriched(double perSecond, double hitRatio, String cpu) {
+    }
+
+    /** Records/s of one run, and where this JVM's CPU time went, per record. */
+    record Pace(double perSecond, String cpu) {
     }
 
     /**
@@ -236,13 +242,13 @@ public final class EnrichmentBenchmark {
         EnrichmentCounters counters = new EnrichmentCounters();
         try (MaxMindGeoLookup geo = MaxMindGeoLookup.open(new MaxMindGeoLookup.Settings(city, null, 4096, 100_000,
                 Duration.ofHours(24)), true, Ticker.systemTicker(), Clock.systemUTC())) {
-            double perSecond = run(kafka, "bench-enrichment-", EnrichmentTopology.build(geo, counters),
+            Pace pace = run(kafka, "bench-enrichment-", EnrichmentTopology.build(geo, counters),
                     () -> counters.enrichedCount() + counters.deadLetteredCount(), events, streamThreads, commitInterval);
             if (counters.deadLetteredCount() != 0 || counters.enrichedCount() != events) {
                 throw new IllegalStateException("expected " + events + " enriched events, got " + counters.enrichedCount()
                         + " and " + counters.deadLetteredCount() + " dead letters");
             }
-            return new Enriched(perSecond, geo.cacheHitRatio());
+            return new Enriched(pace.perSecond(), geo.cacheHitRatio(), pace.cpu());
         }
     }
 
@@ -250,7 +256,7 @@ public final class EnrichmentBenchmark {
      * What Kafka Streams itself costs here: the production Streams configuration running a topology that
      * copies each request record, unread, to the enriched topic. Enrichment can be no faster than this.
      */
-    private static double passThrough(TestKafka kafka, int events, int streamThreads, Duration commitInterval)
+    private static Pace passThrough(TestKafka kafka, int events, int streamThreads, Duration commitInterval)
             throws Exception {
         LongAdder copied = new LongAdder();
         Topology topology = new Topology();
@@ -274,7 +280,7 @@ public final class EnrichmentBenchmark {
     }
 
     /** Records/s of a topology as a fresh application: from the first record processed until every offset is committed. */
-    private static double run(TestKafka kafka, String applicationPrefix, Topology topology, LongSupplier processed,
+    private static Pace run(TestKafka kafka, String applicationPrefix, Topology topology, LongSupplier processed,
             int events, int streamThreads, Duration commitInterval) throws Exception {
         String applicationId = applicationPrefix + UUID.randomUUID();
         EnrichmentProperties.Kafka settings = new EnrichmentProperties.Kafka(kafka.bootstrapServers(), 1, applicationId,
@@ -286,9 +292,84 @@ public final class EnrichmentBenchmark {
             ConditionFactory waiting = await().atMost(Duration.ofMinutes(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
             waiting.alias("the first record processed").until(() -> processed.getAsLong() > 0);
             long start = System.nanoTime();
+            ThreadCpu cpu = ThreadCpu.start();
             waiting.alias("all records processed").until(() -> processed.getAsLong() >= events);
             waiting.alias("all offsets committed").until(() -> committed(admin, applicationId) >= events);
-            return events / ((System.nanoTime() - start) / 1e9);
+            return new Pace(events / ((System.nanoTime() - start) / 1e9), cpu.perRecord(events));
+        }
+    }
+
+    /**
+     * This JVM's CPU time over one run, by kind of thread: the stream threads (reading, processing and
+     * appending to their producers' batches, compression included), their producers' I/O threads, the
+     * broker's and every other Java thread, and the JVM's own (garbage collection, JIT), as the process
+     * total less the Java threads'; and how much of the machine stayed idle.
+     */
+    private record ThreadCpu(Map<Long, Long> threadsAtStart, Map<Long, Long> allocatedAtStart, long processAtStart,
+            long[] machineAtStart) {
+
+        private static final com.sun.management.ThreadMXBean THREADS =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+        static ThreadCpu start() {
+            Map<Long, Long> nanos = new HashMap<>();
+            Map<Long, Long> allocated = new HashMap<>();
+            for (long id : THREADS.getAllThreadIds()) {
+                nanos.put(id, Math.max(0, THREADS.getThreadCpuTime(id)));
+                allocated.put(id, Math.max(0, THREADS.getThreadAllocatedBytes(id)));
+            }
+            return new ThreadCpu(nanos, allocated, processNanos(), machineTicks());
+        }
+
+        String perRecord(int records) {
+            long stream = 0;
+            long producerIo = 0;
+            long other = 0;
+            long streamAllocated = 0;
+            for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                long used = Math.max(0, THREADS.getThreadCpuTime(info.getThreadId())) - threadsAtStart.getOrDefault(info.getThreadId(), 0L);
+                String name = info.getThreadName();
+                if (name.contains("StreamThread") && name.startsWith("kafka-producer-network-thread")) {
+                    producerIo += used;
+                } else if (name.contains("StreamThread")) {
+                    stream += used;
+                    streamAllocated += Math.max(0, THREADS.getThreadAllocatedBytes(info.getThreadId()))
+                            - allocatedAtStart.getOrDefault(info.getThreadId(), 0L);
+                } else {
+                    other += used;
+                }
+            }
+            long vm = Math.max(0, processNanos() - processAtStart - stream - producerIo - other);
+            long[] ticks = machineTicks();
+            double idle = ticks[1] - machineAtStart[1];
+            double all = ticks[0] - machineAtStart[0];
+            return String.format("stream threads %.2f µs, their producers' I/O threads %.2f µs, broker and other threads"
+                            + " %.2f µs, JVM (GC, JIT) %.2f µs; machine idle %.0f%%; stream threads allocated %,d bytes",
+                    stream / 1e3 / records,
+                    producerIo / 1e3 / records, other / 1e3 / records, vm / 1e3 / records, all == 0 ? 0 : 100 * idle / all,
+                    streamAllocated / records);
+        }
+
+        private static long processNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+
+        /** All and idle (idle + iowait) clock ticks of the machine, from /proc/stat; zeros where there is none. */
+        private static long[] machineTicks() {
+            try {
+                String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long all = 0;
+                for (int i = 1; i < cpu.length; i++) {
+                    all += Long.parseLong(cpu[i]);
+                }
+                return new long[] {all, Long.parseLong(cpu[4]) + Long.parseLong(cpu[5])};
+            } catch (IOException | RuntimeException e) {
+                return new long[] {0, 0};
+            }
         }
     }
 

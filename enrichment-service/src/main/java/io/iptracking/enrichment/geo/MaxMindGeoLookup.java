@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,13 +50,27 @@ public final class MaxMindGeoLookup implements GeoLookup, AutoCloseable {
     }
 
     /**
-     * The databases in use and the answers they gave (null without a per-IP cache): replaced as a
-     * whole on every reload.
+     * The databases in use, the answers they gave (null without a per-IP cache) and one instance of each
+     * distinct answer: replaced as a whole on every reload.
+     *
+     * <p>Many IPs share a place (a city and a network), so the cached answers share one {@link Geo} per
+     * place rather than holding one each: a few thousand objects that stay in the processor's caches
+     * instead of one per IP, and whoever keeps something per answer (the enriched-event writer keeps its
+     * JSON) finds it at once by identity. At most as many places are kept as per-IP answers.
      */
-    private record Generation(GeoDatabase city, GeoDatabase asn, Cache<ClientIp, Geo> answers) {
+    private record Generation(GeoDatabase city, GeoDatabase asn, Cache<ClientIp, Geo> answers, Map<Geo, Geo> places,
+            long maxPlaces) {
 
         boolean empty() {
             return city == null && asn == null;
+        }
+
+        Geo shared(Geo answer) {
+            if (places.size() >= maxPlaces) {
+                return answer;
+            }
+            Geo known = places.putIfAbsent(answer, answer);
+            return known != null ? known : answer;
         }
 
         Geo find(ClientIp ip) throws Exception {
@@ -153,6 +169,7 @@ public final class MaxMindGeoLookup implements GeoLookup, AutoCloseable {
                 Geo geo = g.find(ip);
                 databaseLookups.increment();
                 if (g.answers() != null) {
+                    geo = g.shared(geo);
                     g.answers().put(ip, geo);
                 }
                 return geo;
@@ -244,14 +261,17 @@ public final class MaxMindGeoLookup implements GeoLookup, AutoCloseable {
 
     private Generation newGeneration(GeoDatabase city, GeoDatabase asn) {
         if (settings.cacheSize() == 0) {
-            return new Generation(city, asn, null);
+            return new Generation(city, asn, null, Map.of(), 0);
         }
         Cache<ClientIp, Geo> answers = Caffeine.newBuilder()
                 .maximumSize(settings.cacheSize())
                 .expireAfterWrite(settings.cacheExpiry())
                 .ticker(ticker)
+                // Bookkeeping (replaying reads to the eviction policy) on the thread that looked up, when
+                // its buffer fills: not handed to the common pool, whose thread would first have to be woken.
+                .executor(Runnable::run)
                 .build();
-        return new Generation(city, asn, answers);
+        return new Generation(city, asn, answers, new ConcurrentHashMap<>(), settings.cacheSize());
     }
 
     /** The database in use for {@code role}, if any. */

@@ -22,8 +22,10 @@ import tools.jackson.databind.ObjectWriter;
  * so is the producer's own text of each value (an IP not in canonical form, say: the record key always is).
  *
  * <p>The JSON of the geo answers written lately is kept too: most requests come from a place seen just
- * before, and writing a {@link Geo} again takes most of a microsecond. One writer per stream task, so
- * that nothing is shared between stream threads.
+ * before, and writing a {@link Geo} again takes most of a microsecond. The oldest is forgotten first, and
+ * a hit changes nothing, so the kept JSON is only ever read (the geo lookup hands out one instance per
+ * place, which the equality check then finds at once). One writer per stream task, so that nothing is
+ * shared between stream threads.
  *
  * <p>Only a request shaped as the edge nearly always writes it is copied: printable ASCII (JSON
  * whitespace allowed), at most {@value #MAX_COPIED_BYTES} bytes, with at most {@value #MAX_OPENINGS} braces and
@@ -49,7 +51,7 @@ final class EnrichedEventWriter {
     /** Geo answers whose JSON is kept, per stream task: about 250 bytes each. */
     static final int GEO_JSON_ENTRIES = 4096;
 
-    private final Map<Geo, byte[]> geoJson = new LinkedHashMap<>(GEO_JSON_ENTRIES * 4 / 3 + 1, 0.75f, true) {
+    private final Map<Geo, byte[]> geoJson = new LinkedHashMap<>(GEO_JSON_ENTRIES * 4 / 3 + 1) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Geo, byte[]> eldest) {
             return size() > GEO_JSON_ENTRIES;

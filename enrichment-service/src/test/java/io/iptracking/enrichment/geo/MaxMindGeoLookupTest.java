@@ -72,6 +72,20 @@ class MaxMindGeoLookupTest {
     }
 
     @Test
+    void addressesOfOnePlaceShareOneAnswerWhileADatabaseIsInUse() {
+        MaxMindGeoLookup geo = open(city, asn, true);
+        Geo first = lookup(geo, "81.2.69.1");
+        assertThat(lookup(geo, "81.2.69.2")).isEqualTo(LONDON).isSameAs(first);
+        assertThat(lookup(geo, "81.2.69.3")).isSameAs(first);
+
+        GeoFixtures.writeUpdatedCity(city);
+        assertThat(geo.reloadIfChanged()).isTrue();
+        Geo afterReload = lookup(geo, "81.2.69.4");
+        assertThat(afterReload).isEqualTo(MANCHESTER);
+        assertThat(lookup(geo, "81.2.69.5")).isSameAs(afterReload);
+    }
+
+    @Test
     void cityAndAsnOfIpv4Ipv6AndIpv4MappedAddresses() {
         MaxMindGeoLookup geo = open(city, asn, true);
         assertThat(lookup(geo, LONDON_IP)).isEqualTo(LONDON);
