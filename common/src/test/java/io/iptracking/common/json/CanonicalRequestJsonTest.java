@@ -50,7 +50,8 @@ class CanonicalRequestJsonTest {
     @Test
     void neverReadsAnEventJacksonWouldNotReadFromTheSameBytes() {
         SplittableRandom random = new SplittableRandom(23);
-        byte[] alphabet = "{}[]\",:0123456789-.eE \\/ntrufalsABCDEF:.%ü".getBytes(UTF_8);
+        // JSON's syntax, escapes, letters and digits, raw control characters, DEL and UTF-8.
+        byte[] alphabet = "{}[]\",:0123456789-.eE \\/ntrufalsABCDEF:.%ü\u0001\u001f\t\u007f".getBytes(UTF_8);
         int readHere = 0;
         int mangled = 200_000;
         for (int i = 0; i < mangled; i++) {

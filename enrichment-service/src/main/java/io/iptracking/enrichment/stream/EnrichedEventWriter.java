@@ -60,11 +60,13 @@ final class EnrichedEventWriter {
 
     /**
      * @param requestJson the request record's value, which {@code request} was read from
+     * @param canonical whether {@link io.iptracking.common.json.CanonicalRequestJson} read it, which
+     *     accepts printable ASCII without nesting only, so the bytes need no second look
      * @param request what was read from it
      * @param geo what is known about the request's IP
      */
-    byte[] write(byte[] requestJson, RequestEvent request, Geo geo) {
-        if (!canCopy(requestJson)) {
+    byte[] write(byte[] requestJson, boolean canonical, RequestEvent request, Geo geo) {
+        if (canonical ? requestJson.length > MAX_COPIED_BYTES : !canCopy(requestJson)) {
             return EVENTS.serialize(Topics.ENRICHED_REQUESTS.name(), new EnrichedRequestEvent(request, geo));
         }
         byte[] geoJson = this.geoJson.computeIfAbsent(geo, GEO::writeValueAsBytes);

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.json.CanonicalRequestJson;
 import io.iptracking.common.kafka.DeadLetterHeaders;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.geo.GeoLookup;
@@ -58,18 +59,21 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
             return;
         }
         RequestEvent event = request.event();
-        byte[] value = writer.write(record.value(), event, geo.lookup(event.ip()));
-        context.forward(record.withKey(request.key()).withValue(value), EnrichmentTopology.ENRICHED_SINK);
+        byte[] value = writer.write(record.value(), request.canonical(), event, geo.lookup(event.ip()));
+        // One new record, not withKey(...).withValue(...): each copies the headers.
+        context.forward(new Record<Object, Object>(request.key(), value, record.timestamp(), record.headers()),
+                EnrichmentTopology.ENRICHED_SINK);
         counters.enriched();
     }
 
     /**
      * A request record as read.
      *
+     * @param canonical whether the value is in the form the edge writes ({@link CanonicalRequestJson})
      * @param key the enriched record's key: the event's own IP, since the key only partitions and the
      *     event is what was checked
      */
-    private record Request(RequestEvent event, byte[] key) {
+    private record Request(RequestEvent event, boolean canonical, byte[] key) {
     }
 
     private static Request read(Record<byte[], byte[]> record) {
@@ -80,13 +84,14 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
         if (record.value() == null) {
             throw new SerializationException("record from topic " + topic + " has no value; request topics carry no tombstones");
         }
-        RequestEvent event = VALUES.deserialize(topic, record.value());
+        RequestEvent canonical = CanonicalRequestJson.read(record.value());
+        RequestEvent event = canonical != null ? canonical : VALUES.deserialize(topic, record.value());
         // The edge writes the event's canonical IP as key: comparing bytes spares parsing the same IP twice.
         if (isText(record.key(), event.ip().toString())) {
-            return new Request(event, record.key());
+            return new Request(event, canonical != null, record.key());
         }
         KEYS.deserialize(topic, record.key());
-        return new Request(event, IPS.serialize(Topics.ENRICHED_REQUESTS.name(), event.ip()));
+        return new Request(event, canonical != null, IPS.serialize(Topics.ENRICHED_REQUESTS.name(), event.ip()));
     }
 
     /** Whether the key bytes are this IP's text: IP text is ASCII, one byte per character. */
