@@ -3,7 +3,7 @@
 # enriched events/s on a real (embedded KRaft) broker against Kafka's ConsumerPerformance on the same
 # topic, printed together. Not part of ./mvnw verify.
 #
-#   enrichment-service/benchmark.sh [--events 2000000] [--rounds 2] [--stream-threads 2] [--commit-interval-ms 100] [--skip-jmh]
+#   enrichment-service/benchmark.sh [--events 2000000] [--rounds 3] [--stream-threads 2] [--commit-interval-ms 100] [--skip-jmh]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

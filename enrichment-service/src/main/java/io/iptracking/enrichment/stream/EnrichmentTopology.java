@@ -34,7 +34,9 @@ public final class EnrichmentTopology {
     public static Topology build(GeoLookup geo, EnrichmentCounters counters) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.REQUESTS.name());
-        topology.addProcessor(ENRICHER, () -> new RequestEnricher(geo, counters), SOURCE);
+        // One writer for every stream thread: it keeps each place's geo JSON, written once.
+        EnrichedEventWriter writer = new EnrichedEventWriter();
+        topology.addProcessor(ENRICHER, () -> new RequestEnricher(geo, writer, counters), SOURCE);
         // The enricher writes both topics' bytes itself: see EnrichedEventWriter.
         topology.addSink(ENRICHED_SINK, Topics.ENRICHED_REQUESTS.name(), new ByteArraySerializer(), new ByteArraySerializer(),
                 ENRICHER);

@@ -34,11 +34,12 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
 
     private final GeoLookup geo;
     private final EnrichmentCounters counters;
-    private final EnrichedEventWriter writer = new EnrichedEventWriter();
+    private final EnrichedEventWriter writer;
     private ProcessorContext<Object, Object> context;
 
-    RequestEnricher(GeoLookup geo, EnrichmentCounters counters) {
+    RequestEnricher(GeoLookup geo, EnrichedEventWriter writer, EnrichmentCounters counters) {
         this.geo = geo;
+        this.writer = writer;
         this.counters = counters;
     }
 
