@@ -56,7 +56,7 @@ public final class MaxMindGeoLookup implements GeoLookup, AutoCloseable {
      * <p>Many IPs share a place (a city and a network), so the cached answers share one {@link Geo} per
      * place rather than holding one each: a few thousand objects that stay in the processor's caches
      * instead of one per IP, and whoever keeps something per answer (the enriched-event writer keeps its
-     * JSON) finds it at once by identity. At most as many places are kept as per-IP answers.
+     * JSON) compares an answer with itself. At most as many places are kept as per-IP answers.
      */
     private record Generation(GeoDatabase city, GeoDatabase asn, Cache<ClientIp, Geo> answers, Map<Geo, Geo> places,
             long maxPlaces) {
