@@ -17,6 +17,7 @@ import io.iptracking.ingest.ratelimit.LocalRateLimiter;
 import io.iptracking.ingest.ratelimit.RateLimitRule;
 import io.iptracking.ingest.ratelimit.RateLimitRules;
 import io.iptracking.ingest.ratelimit.RedisRateLimiter;
+import io.iptracking.ingest.ratelimit.RememberedRefusals;
 import io.iptracking.ingest.traffic.EdgeHandler;
 import io.iptracking.ingest.traffic.EdgeMetrics;
 import io.iptracking.ingest.traffic.TrafficServer;
@@ -96,8 +97,22 @@ class IngestConfiguration {
         return limiter;
     }
 
+    /**
+     * The limiter the edge asks: Redis's refusals remembered in front of the failover, so that an answer
+     * from memory never tells the failover that Redis is back.
+     */
     @Bean
-    EdgePolicy edgePolicy(IngestProperties p, ClientLists lists, FailoverRateLimiter limiter, Clock clock) {
+    RememberedRefusals rememberedRefusals(FailoverRateLimiter limiter, MeterRegistry registry) {
+        // As many refused clients as the Redis limiter keeps bucket proxies for: ~100 bytes each.
+        RememberedRefusals refusals = new RememberedRefusals(limiter, 100_000, TimeMeter.SYSTEM_NANOTIME);
+        FunctionCounter.builder("ipt.edge.ratelimit.remembered.refusals", refusals, RememberedRefusals::answeredFromMemory)
+                .description("Requests refused without asking Redis: their bucket had refused and had no token yet")
+                .register(registry);
+        return refusals;
+    }
+
+    @Bean
+    EdgePolicy edgePolicy(IngestProperties p, ClientLists lists, RememberedRefusals limiter, Clock clock) {
         IngestProperties.Auth auth = p.auth();
         BearerTokens tokens = null;
         Pseudonymizer subjects = null;

@@ -144,6 +144,21 @@ class EdgeIT {
         assertThat(sixth.headers().firstValue("RateLimit-Policy")).contains("\"sensitive\";q=5;w=60");
         assertThat(sixth.headers().firstValue("RateLimit")).hasValueSatisfying(v -> assertThat(v).startsWith("\"sensitive\";r=0;t="));
         assertThat(proxy.status("/", "192.0.2.10")).as("other paths are not limited").isEqualTo(200);
+
+        // Redis refused this client: until its next token the edge answers from memory, with the same headers.
+        double rememberedBefore = rememberedRefusals();
+        HttpResponse<String> seventh = proxy.get("/login", "192.0.2.10");
+        assertThat(seventh.statusCode()).isEqualTo(429);
+        assertThat(seventh.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 12));
+        assertThat(seventh.headers().firstValue("RateLimit")).hasValueSatisfying(v -> assertThat(v).startsWith("\"sensitive\";r=0;t="));
+        assertThat(rememberedRefusals()).isEqualTo(rememberedBefore + 1);
+    }
+
+    private double rememberedRefusals() {
+        return ManagementEndpoints.get(managementPort, "/actuator/prometheus").body().lines()
+                .filter(line -> line.startsWith("ipt_edge_ratelimit_remembered_refusals_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow();
     }
 
     @Test
