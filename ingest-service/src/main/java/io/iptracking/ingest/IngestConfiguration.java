@@ -103,8 +103,11 @@ class IngestConfiguration {
      */
     @Bean
     RememberedRefusals rememberedRefusals(FailoverRateLimiter limiter, MeterRegistry registry) {
-        // As many refused clients as the Redis limiter keeps bucket proxies for: ~100 bytes each.
-        RememberedRefusals refusals = new RememberedRefusals(limiter, 100_000, TimeMeter.SYSTEM_NANOTIME);
+        // At most a second: a hammering client costs one Redis check a second, and a Redis that lost its
+        // buckets is believed for no longer than that. As many clients as the Redis limiter keeps bucket
+        // proxies for: ~100 bytes each.
+        RememberedRefusals refusals = new RememberedRefusals(limiter, Duration.ofSeconds(1), 100_000,
+                TimeMeter.SYSTEM_NANOTIME);
         FunctionCounter.builder("ipt.edge.ratelimit.remembered.refusals", refusals, RememberedRefusals::answeredFromMemory)
                 .description("Requests refused without asking Redis: their bucket had refused and had no token yet")
                 .register(registry);

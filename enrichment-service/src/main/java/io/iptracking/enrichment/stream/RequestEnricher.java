@@ -6,6 +6,7 @@ import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.json.CanonicalRequestJson;
 import io.iptracking.common.kafka.DeadLetterHeaders;
+import io.iptracking.common.kafka.JsonSerde;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.geo.GeoLookup;
 import java.io.PrintWriter;
@@ -29,7 +30,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class RequestEnricher implements Processor<byte[], byte[], Object, Object> {
 
     private static final Deserializer<ClientIp> KEYS = Topics.REQUESTS.keySerde().deserializer();
-    private static final Deserializer<RequestEvent> VALUES = Topics.REQUESTS.valueSerde().deserializer();
+    /** Jackson alone: the canonical reader has had its turn before. */
+    private static final Deserializer<RequestEvent> VALUES = new JsonSerde<>(RequestEvent.class).deserializer();
     private static final Serializer<ClientIp> IPS = Topics.ENRICHED_REQUESTS.keySerde().serializer();
 
     private final GeoLookup geo;

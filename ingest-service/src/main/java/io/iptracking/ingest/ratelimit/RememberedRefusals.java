@@ -10,23 +10,28 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Remembers, per bucket, that the shared store refused a request, and refuses the bucket's next
- * requests itself until the store said a token would come back, without asking it again.
+ * requests itself for a short while, without asking the store again.
  *
- * <p>That answer is the store's own: a bucket gains tokens only as time passes, and other edge
- * instances can only take tokens from it, never give any back, so a bucket that had no token for
- * {@code retryAfter} has none before then whatever happens elsewhere. The time is counted from before
- * the store was asked, so a refusal is never remembered for longer than the store would refuse. A client
- * hammering a sensitive path (a password guesser, a scraper) then costs the edge no Redis round trip
- * after its first refusal per refill, where every request would otherwise cost two (Bucket4j's
- * compare-and-swap: a read and a conditional write).
+ * <p>While the store keeps its buckets, that is the store's own answer: a bucket gains tokens only as
+ * time passes, and other edge instances can only take tokens from it, never give any back, so a bucket
+ * that had no token for {@code retryAfter} has none before then whatever happens elsewhere. The time is
+ * counted from before the store was asked, less a millisecond (Bucket4j's Redis buckets count whole
+ * milliseconds of the wall clock). A refusal is remembered for at most {@code longest} too, so that a
+ * store that lost its buckets (Redis restarted without persistence, flushed, or evicting keys) refuses
+ * nobody for longer than that in the store's name. A client hammering a sensitive path (a password
+ * guesser, a scraper) then costs the edge one Redis check per {@code longest}, where every request
+ * would otherwise cost two round trips (Bucket4j's compare-and-swap: a read and a conditional write).
  *
  * <p>Only the store's refusals are remembered; allowed requests and answers from per-instance buckets
- * (the store down) always go through. At most {@code maxBuckets} refusals are kept, each only until its
- * token is due.
+ * (the store down) always go through. At most {@code maxBuckets} refusals are kept.
  */
 public final class RememberedRefusals implements RateLimiter {
 
+    /** The store's buckets count whole milliseconds: its refill may be due this much before ours. */
+    private static final long STORE_CLOCK_GRANULARITY_NANOS = 1_000_000;
+
     private final RateLimiter store;
+    private final long longestNanos;
     private final TimeMeter time;
     private final Cache<Bucket, Refusal> refusals;
     private final LongAdder answered = new LongAdder();
@@ -35,23 +40,28 @@ public final class RememberedRefusals implements RateLimiter {
     private record Bucket(String key, Limit limit) {
     }
 
-    /** When the store's refused bucket gets its next token, and when it is full again. */
-    private record Refusal(long tokenAtNanos, long fullAtNanos) {
+    /**
+     * Until when the refusal is answered from memory, and, as the store said, when the bucket gets its
+     * next token and when it is full again.
+     */
+    private record Refusal(long untilNanos, long tokenAtNanos, long fullAtNanos) {
     }
 
     /**
      * @param store the shared buckets
+     * @param longest how long a refusal is remembered at most
      * @param maxBuckets how many refused buckets are remembered at most
      * @param time a monotonic clock in nanoseconds
      */
-    public RememberedRefusals(RateLimiter store, long maxBuckets, TimeMeter time) {
+    public RememberedRefusals(RateLimiter store, Duration longest, long maxBuckets, TimeMeter time) {
         this.store = store;
+        this.longestNanos = longest.toNanos();
         this.time = time;
         this.refusals = Caffeine.newBuilder()
                 .maximumSize(maxBuckets)
                 .ticker(time::currentTimeNanos)
                 .expireAfter(Expiry.creating((Bucket bucket, Refusal refusal) ->
-                        Duration.ofNanos(Math.max(0, refusal.tokenAtNanos() - time.currentTimeNanos()))))
+                        Duration.ofNanos(Math.max(0, refusal.untilNanos() - time.currentTimeNanos()))))
                 .build();
     }
 
@@ -60,15 +70,17 @@ public final class RememberedRefusals implements RateLimiter {
         Bucket bucket = new Bucket(key, limit);
         long now = time.currentTimeNanos();
         Refusal refusal = refusals.getIfPresent(bucket);
-        if (refusal != null && now < refusal.tokenAtNanos()) {
+        if (refusal != null && now < refusal.untilNanos()) {
             answered.increment();
             return CompletableFuture.completedFuture(new RateLimitOutcome(false, limit.capacity(), 0,
                     Duration.ofNanos(Math.max(0, refusal.fullAtNanos() - now)), Duration.ofNanos(refusal.tokenAtNanos() - now),
                     false));
         }
         return store.tryConsume(key, limit).thenApply(outcome -> {
-            if (!outcome.allowed() && !outcome.local() && outcome.retryAfter().isPositive()) {
-                refusals.put(bucket, new Refusal(now + outcome.retryAfter().toNanos(), now + outcome.resetAfter().toNanos()));
+            long remembered = Math.min(outcome.retryAfter().toNanos() - STORE_CLOCK_GRANULARITY_NANOS, longestNanos);
+            if (!outcome.allowed() && !outcome.local() && remembered > 0) {
+                refusals.put(bucket, new Refusal(now + remembered, now + outcome.retryAfter().toNanos(),
+                        now + outcome.resetAfter().toNanos()));
             }
             return outcome;
         });

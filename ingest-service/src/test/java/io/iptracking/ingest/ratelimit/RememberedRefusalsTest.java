@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +26,8 @@ class RememberedRefusalsTest {
         return buckets.tryConsume(key, limit).thenApply(o -> new RateLimitOutcome(o.allowed(), o.limit(), o.remaining(),
                 o.resetAfter(), o.retryAfter(), false));
     };
-    private final RememberedRefusals limiter = new RememberedRefusals(store, 100, time);
+    /** Remembers a refusal until the next token: an hour is longer than any wait here. */
+    private final RememberedRefusals limiter = new RememberedRefusals(store, Duration.ofHours(1), 100, time);
 
     @Test
     void aRefusedBucketIsRefusedWithoutTheStoreUntilItsNextToken() {
@@ -44,11 +46,14 @@ class RememberedRefusalsTest {
                 Duration.ofSeconds(7), false));
         assertThat(limiter.answeredFromMemory()).isEqualTo(1);
 
-        time.advance(Duration.ofSeconds(7));
-        assertThat(consume("client").allowed()).as("the next token, from the store").isTrue();
+        time.advance(Duration.ofSeconds(7).minusMillis(1));
+        assertThat(consume("client").allowed()).as("memory ends a millisecond early (the store counts whole ones); the store still refuses").isFalse();
         assertThat(storeCalls).hasValue(7);
-        assertThat(consume("client").allowed()).isFalse();
+        time.advance(Duration.ofMillis(1));
+        assertThat(consume("client").allowed()).as("the next token, from the store").isTrue();
         assertThat(storeCalls).hasValue(8);
+        assertThat(consume("client").allowed()).isFalse();
+        assertThat(storeCalls).hasValue(9);
     }
 
     @Test
@@ -74,6 +79,24 @@ class RememberedRefusalsTest {
     }
 
     @Test
+    void aStoreThatLostItsBucketsIsBelievedAgainWithinTheLongestTime() {
+        AtomicReference<LocalRateLimiter> redis = new AtomicReference<>(new LocalRateLimiter(1000, Duration.ofMinutes(10), time));
+        RememberedRefusals memory = new RememberedRefusals((key, limit) -> redis.get().tryConsume(key, limit)
+                .thenApply(o -> new RateLimitOutcome(o.allowed(), o.limit(), o.remaining(), o.resetAfter(), o.retryAfter(), false)),
+                Duration.ofSeconds(1), 100, time);
+        for (int i = 0; i < 5; i++) {
+            memory.tryConsume("client", FIVE_PER_MINUTE).join();
+        }
+        assertThat(memory.tryConsume("client", FIVE_PER_MINUTE).join().allowed()).isFalse();
+        redis.set(new LocalRateLimiter(1000, Duration.ofMinutes(10), time));
+
+        time.advance(Duration.ofMillis(999));
+        assertThat(memory.tryConsume("client", FIVE_PER_MINUTE).join().allowed()).as("remembered").isFalse();
+        time.advance(Duration.ofMillis(1));
+        assertThat(memory.tryConsume("client", FIVE_PER_MINUTE).join().allowed()).as("the flushed store, asked again").isTrue();
+    }
+
+    @Test
     void otherClientsAndOtherLimitsAreOtherBuckets() {
         for (int i = 0; i < 6; i++) {
             consume("client");
@@ -92,7 +115,7 @@ class RememberedRefusalsTest {
             calls.incrementAndGet();
             return CompletableFuture.completedFuture(storeDown.get() ? localRefusal
                     : new RateLimitOutcome(true, 5, 4, Duration.ofSeconds(12), Duration.ZERO, false));
-        }, 100, time);
+        }, Duration.ofHours(1), 100, time);
 
         assertThat(memory.tryConsume("client", FIVE_PER_MINUTE).join().allowed()).isFalse();
         storeDown.set(false);
