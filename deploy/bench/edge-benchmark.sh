@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks the edge (ingest-service) against nginx on this machine, in one run, and prints a table.
 #
-#   deploy/bench/edge-benchmark.sh            # about 8 minutes with the defaults
+#   deploy/bench/edge-benchmark.sh            # about 10 minutes with the defaults
 #   BENCH_DURATION=30 BENCH_ROUNDS=3 deploy/bench/edge-benchmark.sh
 #   BENCH_PROFILE=1 deploy/bench/edge-benchmark.sh   # also a JFR profile of the proxy-mode edge
 #
@@ -10,7 +10,8 @@
 #   - reference: nginx, one worker, limit_req keyed by the client (the real IP module takes it from
 #     X-Forwarded-For set by 127.0.0.1, else the peer address; the limit is far above the load, so it
 #     counts but never refuses), one server that proxy_passes to the upstream (keepalive 64) and one
-#     that answers `return 200` (what a forward-auth decision costs nginx);
+#     that answers with `empty_gif` (what a forward-auth decision costs nginx: a 43-byte answer from
+#     memory; `return 200` would end each request before limit_req runs);
 #   - the edge: ingest-service.jar in PROXY mode (upstream = the nginx above), then in CHECK mode;
 #     INGEST_TRUSTED_PROXIES=127.0.0.1/32, a private Redis (redis-server on a free port, nothing
 #     persisted) and a private Kafka broker (deploy/local/kafka.sh with its own state dir): request
@@ -21,7 +22,9 @@
 #   (a) proxy: GET /products/42 (no rate-limit rule: the edge decides from memory) and GET /login
 #       with a random X-Forwarded-For per request (the default rule counts /login per client in Redis);
 #   (b) decision endpoint: the edge's /check/traefik (X-Forwarded-Method/-Host/-Uri) for the same
-#       two original requests vs nginx limit_req + return 200;
+#       two original requests vs nginx limit_req + empty_gif; and one client over its limit: a fixed
+#       X-Forwarded-For asking for /login, refused after its first 5 requests by the edge's default
+#       rule and by nginx's limit_req at 5 requests/minute (a password guesser's traffic);
 #   (c) p99 at about half load: the proxy-mode edge at half its measured /products/42 throughput,
 #       nginx at half of its own; wrk paced by deploy/bench/wrk/paced.lua (a fixed wait before each
 #       request on each connection, calibrated by a short run first). The paced runs use few
@@ -73,6 +76,8 @@ WRK=${WRK:-$(command -v wrk || echo /usr/bin/wrk)}
 HOST=127.0.0.1
 PLAIN_PATH=/products/42
 LOGIN_PATH=/login
+# nginx's path for the client over its limit: its own limit_req zone, as the edge's rule is for /login.
+OVER_LIMIT_PATH=/over-limit/login
 WAIT_SECONDS=120
 
 RUN_DIR=$REPO_DIR/.local/bench/edge-$(date +%Y%m%d-%H%M%S)
@@ -281,6 +286,8 @@ $(nginx_temp_paths "$dir")
     real_ip_recursive on;
     # Counted per client, never refused at these loads.
     limit_req_zone \$binary_remote_addr zone=clients:64m rate=1000000r/s;
+    # The edge's default rule for anonymous clients on /login: 5 requests a minute.
+    limit_req_zone \$binary_remote_addr zone=sensitive:10m rate=5r/m;
     limit_req_status 429;
 
     upstream app {
@@ -305,9 +312,14 @@ $(nginx_temp_paths "$dir")
 
     server {
         listen $HOST:$REF_CHECK_PORT;
+        # empty_gif, not return: return ends the request before limit_req's phase, which never ran.
         location / {
             limit_req zone=clients burst=1000 nodelay;
-            return 200;
+            empty_gif;
+        }
+        location $OVER_LIMIT_PATH {
+            limit_req zone=sensitive burst=5 nodelay;
+            empty_gif;
         }
     }
 }
@@ -389,6 +401,8 @@ edge_counters() {
         "$label" "$sent" "$dropped" "$failed" "$queued" "$EDGE_REQUESTS")")
     COUNTERS+=("$(printf '%-13s ipt_edge_ratelimit_store_errors_total=%s (Redis calls that failed or timed out; the edge then counts locally for a while)' \
         "$label" "$(metric ipt_edge_ratelimit_store_errors_total)")")
+    COUNTERS+=("$(printf '%-13s ipt_edge_ratelimit_remembered_refusals_total=%s (refused without asking Redis: Redis had refused the client less than a second before)' \
+        "$label" "$(metric ipt_edge_ratelimit_remembered_refusals_total)")")
     COUNTERS+=("$(printf '%-13s decisions: %s' "$label" "$(curl -fsS --max-time 5 "http://$HOST:$EDGE_MGMT_PORT/actuator/prometheus" |
         awk '/^ipt_edge_decisions_total\{/ { match($0, /decision="[A-Z_]+"/); d = substr($0, RSTART + 10, RLENGTH - 11); match($0, /rule="[^"]*"/); r = substr($0, RSTART + 6, RLENGTH - 7); printf "%s/%s=%d ", d, r, $2 }')")")
     if ((dropped > 0 || failed > 0)); then
@@ -483,6 +497,7 @@ sum_rounds() {
 # shellcheck disable=SC2034 # used through run_pair's name references
 PLAIN_XFF=(-H "X-Forwarded-For: 198.51.100.7")
 RANDOM_XFF=(-s "$SCRIPT_DIR/wrk/random-xff.lua")
+GUESSER_XFF=(-H "X-Forwarded-For: 203.0.113.66")
 
 # measure nginx|edge: which processes the next measurements charge CPU time to. The upstream nginx
 # serves both sides alike and is left out.
@@ -596,13 +611,15 @@ report() {
     row "(a) proxy GET $LOGIN_PATH, random XFF (Redis)" login-proxy
     row "(b) check $PLAIN_PATH (no rule)" plain-check
     row "(b) check $LOGIN_PATH, random XFF (Redis)" login-check
+    row "(b) check $LOGIN_PATH, 1 client over limit" over-limit-check
     echo "$line"
     printf '%-40s %7s %6s %7s %6s\n' "(c) proxy GET $PLAIN_PATH at ~half load" "r/s" "p50ms" "p99ms" "µs/req"
     paced_row "    nginx (half of its median max)" half/nginx
     paced_row "    edge (half of its median max)" half/edge
     echo "$line"
     printf '%s\n' "${COUNTERS[@]}"
-    echo "(b) nginx side: limit_req + return 200; edge side: /check/traefik with X-Forwarded-Method/-Host/-Uri."
+    echo "(b) nginx side: limit_req + empty_gif (return 200 would skip limit_req); edge side: /check/traefik with X-Forwarded-Method/-Host/-Uri."
+    echo "    1 client over limit: one X-Forwarded-For; nginx limit_req 5r/m burst 5, the edge's default rule (5/min)."
     echo "non-2xx n/e: refused responses summed over the rounds, nginx/edge (the edge limits /login to 5/min per client)."
     echo "µs/req: CPU time of the server measured (nginx master+worker, or the edge's JVM) per completed request;"
     echo "+aux: the edge's helpers' CPU per request (Kafka broker + Redis). Both exclude wrk and the upstream nginx."
@@ -687,6 +704,10 @@ main() {
         "${traefik[@]}" -H "X-Forwarded-Uri: $PLAIN_PATH" "${PLAIN_XFF[@]}"
     run_pair login-check "$check_ref$LOGIN_PATH" "$edge/check/traefik" \
         "${traefik[@]}" -H "X-Forwarded-Uri: $LOGIN_PATH" "${RANDOM_XFF[@]}"
+    measure edge
+    warm_up "$edge/check/traefik" "${traefik[@]}" -H "X-Forwarded-Uri: $LOGIN_PATH" "${GUESSER_XFF[@]}"
+    run_pair over-limit-check "$check_ref$OVER_LIMIT_PATH" "$edge/check/traefik" \
+        "${traefik[@]}" -H "X-Forwarded-Uri: $LOGIN_PATH" "${GUESSER_XFF[@]}"
     edge_counters "edge CHECK:"
     stop_edge
 
