@@ -2,6 +2,7 @@ package io.iptracking.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.iptracking.common.testing.ManagementEndpoints;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,8 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -123,8 +122,8 @@ public final class StackBenchmark {
             double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
             lagSampler.shutdownNow();
 
-            long edgeSent = metric(stack.edgeManagementPort, "ipt_edge_events_sent_total");
-            long edgeDropped = metric(stack.edgeManagementPort, "ipt_edge_events_dropped_total");
+            long edgeSent = (long) ManagementEndpoints.metric(stack.edgeManagementPort, "ipt_edge_events_sent_total");
+            long edgeDropped = (long) ManagementEndpoints.metric(stack.edgeManagementPort, "ipt_edge_events_dropped_total");
             long enriched = countRecords("ip.requests.enriched.v1");
             long logged = requestLogRows();
             long totalRequests = warmUp.sent.sum() + load.sent.sum() + requests.sum();
@@ -260,24 +259,6 @@ public final class StackBenchmark {
         try (Connection c = stack.sql(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from request_log")) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    private static long metric(int port, String name) {
-        String body = httpGet(port, "/actuator/prometheus");
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(body);
-        if (!m.find()) {
-            throw new IllegalStateException("no metric " + name);
-        }
-        return (long) Double.parseDouble(m.group(2));
-    }
-
-    private static String httpGet(int port, String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
-            throw new IllegalStateException("GET " + path + " failed", e);
         }
     }
 

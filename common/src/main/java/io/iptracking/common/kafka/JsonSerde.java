@@ -1,7 +1,6 @@
 package io.iptracking.common.kafka;
 
 import io.iptracking.common.json.Json;
-import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 import tools.jackson.core.JacksonException;
@@ -26,23 +25,12 @@ public final class JsonSerde<T> extends StatelessSerde<T> {
     private final Class<T> type;
     private final ObjectReader reader;
     private final ObjectWriter writer;
-    private final Function<byte[], T> canonicalReader;
 
     public JsonSerde(Class<T> type) {
-        this(type, json -> null);
-    }
-
-    /**
-     * @param canonicalReader reads the value as this serde writes it, faster than Jackson's data binding,
-     *     and answers null for any other text, which Jackson then reads; it must never read a value other
-     *     than the one Jackson would read from the same bytes
-     */
-    public JsonSerde(Class<T> type, Function<byte[], T> canonicalReader) {
-        if (type == null || canonicalReader == null) {
-            throw new NullPointerException("JsonSerde type and canonical reader must not be null");
+        if (type == null) {
+            throw new NullPointerException("JsonSerde type must not be null");
         }
         this.type = type;
-        this.canonicalReader = canonicalReader;
         this.reader = Json.mapper().readerFor(type);
         this.writer = Json.mapper().writerFor(type);
     }
@@ -70,10 +58,7 @@ public final class JsonSerde<T> extends StatelessSerde<T> {
         if (data == null) {
             return null;
         }
-        T value = canonicalReader.apply(data);
-        if (value != null) {
-            return value;
-        }
+        T value;
         try {
             value = reader.readValue(data);
         } catch (JacksonException e) {

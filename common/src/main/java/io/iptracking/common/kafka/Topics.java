@@ -6,7 +6,6 @@ import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
-import io.iptracking.common.json.CanonicalRequestJson;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,7 +26,7 @@ public final class Topics {
 
     /** Every request seen by the edge. Ingest → enrichment. */
     public static final Topic<ClientIp, RequestEvent> REQUESTS = new Topic<>("ip.requests.v1",
-            IP_KEY, new JsonSerde<>(RequestEvent.class, CanonicalRequestJson::read),
+            IP_KEY, new JsonSerde<>(RequestEvent.class),
             TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(7)));
 
     /** Requests with geo data. Enrichment → detection, admin. */

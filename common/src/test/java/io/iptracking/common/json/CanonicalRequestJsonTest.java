@@ -111,7 +111,7 @@ class CanonicalRequestJsonTest {
     }
 
     @Test
-    void requestTopicsSerdeReadsCanonicalAndOtherFormsAlike() {
+    void declinesWhatTheRequestTopicsSerdeStillReads() {
         var serde = io.iptracking.common.kafka.Topics.REQUESTS.valueSerde();
         RequestEvent event = ContractSamples.requestEvent();
         byte[] canonical = serde.serializer().serialize("t", event);

@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Checks, over real HTTP, the management endpoints every service must expose. */
 public final class ManagementEndpoints {
@@ -27,6 +29,16 @@ public final class ManagementEndpoints {
         HttpResponse<String> metrics = get(managementPort, "/actuator/prometheus");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+    }
+
+    /** The value of a Prometheus series (its first, whatever its labels), as the service exposes it now. */
+    public static double metric(int managementPort, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$")
+                .matcher(get(managementPort, "/actuator/prometheus").body());
+        if (!m.find()) {
+            throw new AssertionError("no metric " + name + " on port " + managementPort);
+        }
+        return Double.parseDouble(m.group(2));
     }
 
     public static HttpResponse<String> get(int port, String path) {

@@ -6,7 +6,6 @@ import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.json.CanonicalRequestJson;
 import io.iptracking.common.kafka.DeadLetterHeaders;
-import io.iptracking.common.kafka.JsonSerde;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.geo.GeoLookup;
 import java.io.PrintWriter;
@@ -30,8 +29,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class RequestEnricher implements Processor<byte[], byte[], Object, Object> {
 
     private static final Deserializer<ClientIp> KEYS = Topics.REQUESTS.keySerde().deserializer();
-    /** Jackson alone: the canonical reader has had its turn before. */
-    private static final Deserializer<RequestEvent> VALUES = new JsonSerde<>(RequestEvent.class).deserializer();
+    private static final Deserializer<RequestEvent> VALUES = Topics.REQUESTS.valueSerde().deserializer();
     private static final Serializer<ClientIp> IPS = Topics.ENRICHED_REQUESTS.keySerde().serializer();
 
     private final GeoLookup geo;
@@ -87,14 +85,18 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
         if (record.value() == null) {
             throw new SerializationException("record from topic " + topic + " has no value; request topics carry no tombstones");
         }
-        RequestEvent canonical = CanonicalRequestJson.read(record.value());
-        RequestEvent event = canonical != null ? canonical : VALUES.deserialize(topic, record.value());
+        // Jackson reads what the canonical reader declines, and says what is wrong with it.
+        RequestEvent event = CanonicalRequestJson.read(record.value());
+        boolean canonical = event != null;
+        if (!canonical) {
+            event = VALUES.deserialize(topic, record.value());
+        }
         // The edge writes the event's canonical IP as key: comparing bytes spares parsing the same IP twice.
         if (isText(record.key(), event.ip().toString())) {
-            return new Request(event, canonical != null, record.key());
+            return new Request(event, canonical, record.key());
         }
         KEYS.deserialize(topic, record.key());
-        return new Request(event, canonical != null, IPS.serialize(Topics.ENRICHED_REQUESTS.name(), event.ip()));
+        return new Request(event, canonical, IPS.serialize(Topics.ENRICHED_REQUESTS.name(), event.ip()));
     }
 
     /** Whether the key bytes are this IP's text: IP text is ASCII, one byte per character. */
