@@ -1,6 +1,7 @@
 package io.iptracking.ingest;
 
 import io.github.bucket4j.TimeMeter;
+import io.iptracking.common.event.Mode;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.kafka.TopicCreation;
 import io.iptracking.common.kafka.Topics;
@@ -35,6 +36,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -42,6 +45,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IngestProperties.class)
 class IngestConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestConfiguration.class);
 
     /** Lets configuration name CIDRs ({@code INGEST_TRUSTED_PROXIES=10.0.0.0/8,192.168.1.5}). */
     @Bean
@@ -156,6 +161,12 @@ class IngestConfiguration {
     @Bean
     TrafficServer trafficServer(IngestProperties p, EdgePolicy policy, KafkaEventPublisher events, MeterRegistry registry,
             Clock clock) {
+        if (p.mode() == Mode.CHECK && p.clientIp().trustedProxies().isEmpty()) {
+            // Legal (the proxy may be the client), but almost always a forgotten setting.
+            log.warn("Forward-auth mode with no trusted proxy: every request's client IP is the proxy's own address, "
+                    + "so one rate-limit bucket and one block decide for all clients. Set INGEST_TRUSTED_PROXIES to "
+                    + "the address or CIDR of the proxy that asks.");
+        }
         ClientIpResolver resolver = new ClientIpResolver(p.clientIp().trustedProxies(), p.clientIp().header(), p.clientIp().maxHops());
         IngestProperties.Upstream up = p.upstream();
         EdgeHandler handler = new EdgeHandler(p.mode(), policy, resolver, events, new EdgeMetrics(registry), clock,

@@ -28,6 +28,7 @@ public final class EdgePolicy {
     private final BearerTokens tokens;
     private final Pseudonymizer subjects;
     private final Clock clock;
+    private final ShadowRefusals shadowRefusals = new ShadowRefusals(System::nanoTime);
 
     /**
      * @param tokens verifies bearer tokens; null when no key is configured (every client anonymous)
@@ -58,15 +59,17 @@ public final class EdgePolicy {
         RateLimitRule rule = matched.get();
         String subject = tokens == null ? null
                 : tokens.subject(request.authorization()).map(subjects::pseudonymize).orElse(null);
-        return limiter.tryConsume(rule.bucketKey(request.ip(), subject), rule.limit(subject != null))
-                .thenApply(outcome -> decision(rule, outcome, subject));
+        String key = rule.bucketKey(request.ip(), subject);
+        return limiter.tryConsume(key, rule.limit(subject != null))
+                .thenApply(outcome -> decision(rule, key, outcome, subject));
     }
 
-    private static EdgeDecision decision(RateLimitRule rule, RateLimitOutcome outcome, String subject) {
+    private EdgeDecision decision(RateLimitRule rule, String key, RateLimitOutcome outcome, String subject) {
         if (outcome.allowed()) {
             return new EdgeDecision(Decision.ALLOWED, rule.name(), rule, outcome, subject, false);
         }
         if (rule.enforcement() == Enforcement.SHADOW) {
+            shadowRefusals.refused(rule, key, outcome);
             return new EdgeDecision(Decision.ALLOWED, rule.name(), rule, outcome, subject, true);
         }
         return new EdgeDecision(Decision.RATE_LIMITED, rule.name(), rule, outcome, subject, false);

@@ -153,12 +153,14 @@ public final class EdgeHandler extends Handler.Wrapper {
     }
 
     private void publish(EdgeRequest r, EdgeDecision d, Response response, long started) {
-        boolean proxied = mode == Mode.PROXY;
-        long latencyMs = (System.nanoTime() - started) / 1_000_000;
+        long elapsedNanos = System.nanoTime() - started;
         try {
-            Instant now = clock.instant();
-            events.publish(new RequestEvent(EventIds.at(now), now, r.ip(), r.method(), r.host(), r.path(),
-                    proxied ? validStatus(response.getStatus()) : null, proxied ? latencyMs : null,
+            // The event's time is when the request arrived (a slow upstream must not move it in the
+            // detection windows): the wall clock now, less the monotonic time the request took.
+            Instant received = clock.instant().minusNanos(elapsedNanos);
+            // In CHECK mode the edge answers the proxy right after deciding: the latency is the decision's.
+            events.publish(new RequestEvent(EventIds.at(received), received, r.ip(), r.method(), r.host(), r.path(),
+                    mode == Mode.PROXY ? validStatus(response.getStatus()) : null, elapsedNanos / 1_000_000,
                     r.userAgent(), d.subject(), d.decision(), d.rule(), mode));
         } catch (RuntimeException e) {
             metrics.eventNotBuilt();

@@ -94,7 +94,8 @@ class TrafficIT {
         assertThat(event.decision()).isEqualTo(Decision.ALLOWED);
         assertThat(event.mode()).isEqualTo(Mode.PROXY);
         assertThat(event.userAgent()).isEqualTo("curl/8");
-        assertThat(event.timestamp()).isEqualTo(NOW);
+        assertThat(Duration.between(event.timestamp(), NOW))
+                .isBetween(Duration.ofMillis(event.latencyMs()), Duration.ofMillis(event.latencyMs() + 1));
     }
 
     @Test
@@ -116,6 +117,12 @@ class TrafficIT {
         start(Mode.PROXY, upstream.url(), Duration.ofMillis(500));
         assertThat(send(get("/slow")).statusCode()).isEqualTo(504);
         await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> Integer.valueOf(504).equals(e.status())));
+        RequestEvent timedOut = events.stream().filter(e -> Integer.valueOf(504).equals(e.status())).findFirst().orElseThrow();
+        assertThat(timedOut.latencyMs()).isGreaterThanOrEqualTo(500);
+        // Stamped when the request arrived, not when the edge gave up on the upstream (the test clock
+        // stands still at NOW, so the event is stamped its latency before NOW).
+        assertThat(Duration.between(timedOut.timestamp(), NOW))
+                .isBetween(Duration.ofMillis(timedOut.latencyMs()), Duration.ofMillis(timedOut.latencyMs() + 1));
     }
 
     @Test
@@ -182,6 +189,7 @@ class TrafficIT {
         assertThat(events).allSatisfy(e -> {
             assertThat(e.mode()).isEqualTo(Mode.CHECK);
             assertThat(e.status()).isNull();
+            assertThat(e.latencyMs()).isNotNull().isNotNegative();
         });
         assertThat(events).anySatisfy(e -> {
             assertThat(e.path()).isEqualTo("/login");
