@@ -59,13 +59,8 @@ class EdgeIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("ingest.kafka.bootstrap-servers", KAFKA::bootstrapServers);
-        registry.add("ingest.rate-limit.redis-url", REDIS::uri);
+        EdgeTestSettings.register(registry, KAFKA::bootstrapServers, REDIS::uri, UPSTREAM);
         registry.add("ingest.rate-limit.key-prefix", REDIS::keyPrefix);
-        registry.add("ingest.upstream.url", UPSTREAM::url);
-        registry.add("ingest.traffic.host", () -> "127.0.0.1");
-        registry.add("ingest.traffic.port", () -> 0);
-        registry.add("ingest.client-ip.trusted-proxies", () -> "127.0.0.1/32");
         registry.add("ingest.auth.jwt-hmac-secret", () -> JWT_SECRET);
         registry.add("ingest.auth.subject-secret", () -> "edge-it-subject-secret-0123456789abcdef");
     }

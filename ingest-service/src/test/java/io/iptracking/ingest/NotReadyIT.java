@@ -32,13 +32,8 @@ class NotReadyIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("ingest.kafka.bootstrap-servers", () -> "127.0.0.1:" + NO_KAFKA);
-        registry.add("ingest.rate-limit.redis-url", REDIS::uri);
+        EdgeTestSettings.register(registry, () -> "127.0.0.1:" + NO_KAFKA, REDIS::uri, UPSTREAM);
         registry.add("ingest.rate-limit.key-prefix", REDIS::keyPrefix);
-        registry.add("ingest.upstream.url", UPSTREAM::url);
-        registry.add("ingest.traffic.host", () -> "127.0.0.1");
-        registry.add("ingest.traffic.port", () -> 0);
-        registry.add("ingest.client-ip.trusted-proxies", () -> "127.0.0.1/32");
     }
 
     @AfterAll

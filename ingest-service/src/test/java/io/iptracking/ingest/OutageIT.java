@@ -45,13 +45,8 @@ class OutageIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("ingest.kafka.bootstrap-servers", KAFKA::bootstrapServers);
-        registry.add("ingest.rate-limit.redis-url", REDIS::uri);
+        EdgeTestSettings.register(registry, KAFKA::bootstrapServers, REDIS::uri, UPSTREAM);
         registry.add("ingest.rate-limit.retry-interval", () -> "500ms");
-        registry.add("ingest.upstream.url", UPSTREAM::url);
-        registry.add("ingest.traffic.host", () -> "127.0.0.1");
-        registry.add("ingest.traffic.port", () -> 0);
-        registry.add("ingest.client-ip.trusted-proxies", () -> "127.0.0.1/32");
     }
 
     @AfterAll
