@@ -78,6 +78,8 @@ class IngestConfiguration {
                 .description("List records not yet read by this instance").register(registry);
         FunctionCounter.builder("ipt.edge.lists.unreadable", feed, ListFeed::unreadable)
                 .description("List records skipped because they could not be read").register(registry);
+        FunctionCounter.builder("ipt.edge.lists.feed.failures", feed, ListFeed::failures)
+                .description("Times reading the list topic failed and started again a second later").register(registry);
         return feed;
     }
 
@@ -180,6 +182,7 @@ class IngestConfiguration {
         return () -> (feed.isCaughtUp() ? Health.up() : Health.outOfService())
                 .withDetail("caughtUp", feed.isCaughtUp())
                 .withDetail("lag", feed.lag())
+                .withDetail("feedFailures", feed.failures())
                 .withDetail("blocks", lists.blockCount())
                 .withDetail("allows", lists.allowCount())
                 .build();

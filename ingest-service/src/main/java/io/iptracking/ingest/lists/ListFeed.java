@@ -25,10 +25,14 @@ import org.slf4j.LoggerFactory;
  * topic from the beginning with manual assignment (no consumer group: each instance needs every
  * entry), and is ready once it has read up to the end offsets it saw at start. A record that cannot
  * be read is skipped and counted, never retried forever; the last good state of that CIDR stays.
+ * Should reading itself fail, it is logged, counted and tried again a second later, for as long as
+ * the edge runs: the feed never stops on its own, which would leave the edge ready with lists that
+ * no longer change.
  */
 public final class ListFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ListFeed.class);
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final Topic<Cidr, ListEntry> topic;
     private final ClientLists lists;
@@ -37,6 +41,9 @@ public final class ListFeed implements AutoCloseable {
     private final Thread thread;
     private final LongAdder applied = new LongAdder();
     private final LongAdder unreadable = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    /** Assigned on the feed's thread once the topic is found. */
+    private List<TopicPartition> partitions;
     private final AtomicLong lag = new AtomicLong(-1);
     private volatile Map<TopicPartition, Long> startEndOffsets;
     private volatile boolean caughtUp;
@@ -63,30 +70,57 @@ public final class ListFeed implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = partitions();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            startEndOffsets = endOffsets(partitions);
-            long lastPurge = clock.millis();
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    apply(record);
-                }
-                updateLagAndReadiness(partitions);
-                if (clock.millis() - lastPurge > 60_000) {
-                    lists.removeExpired(clock.instant());
-                    lastPurge = clock.millis();
+                try {
+                    follow();
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // The consumer keeps its assignment and position: reading goes on where it stopped.
+                    failures.increment();
+                    log.error("Reading {} failed; trying again in a second, with the lists as they are meanwhile",
+                            topic.name(), e);
+                    pause(RETRY_PAUSE);
                 }
             }
         } catch (WakeupException e) {
             if (running) {
                 throw e;
             }
-        } catch (RuntimeException e) {
-            log.error("List feed stopped: the edge keeps its last lists but no longer receives changes", e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** Reads the topic until closed: from its beginning the first time, from where it stopped after a failure. */
+    private void follow() {
+        if (partitions == null) {
+            List<TopicPartition> found = partitions();
+            consumer.assign(found);
+            consumer.seekToBeginning(found);
+            startEndOffsets = endOffsets(found);
+            partitions = found;
+        }
+        long lastPurge = clock.millis();
+        while (running) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                apply(record);
+            }
+            updateLagAndReadiness(partitions);
+            if (clock.millis() - lastPurge > 60_000) {
+                lists.removeExpired(clock.instant());
+                lastPurge = clock.millis();
+            }
+        }
+    }
+
+    private void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 
@@ -163,6 +197,11 @@ public final class ListFeed implements AutoCloseable {
 
     public long unreadable() {
         return unreadable.sum();
+    }
+
+    /** Times reading the topic failed (the broker refused, a bug...) and started again a second later. */
+    public long failures() {
+        return failures.sum();
     }
 
     @Override
