@@ -15,7 +15,9 @@ import java.util.UUID;
  * @param ip the resolved client IP
  * @param method the HTTP method as received
  * @param host the Host (or forwarded host) header; null when the request had none
- * @param path the request path; the edge strips the query string unless configured otherwise
+ * @param path the request path as the edge's rules see it: percent-decoded and normalized (no query
+ *     string, {@code ;} parameters, dot segments or repeated slashes; lower-cased), so that a disguised
+ *     path counts where it lands
  * @param status the response status sent to the client; null in {@link Mode#CHECK}, where the edge
  *     never sees the upstream's answer
  * @param latencyMs time spent at the edge until the response (proxy) or the decision (check); null
