@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,6 +25,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * the lists can never be read; every other IT waits for readiness once they are.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+// Closed after the class: its feed and producer would otherwise keep calling the missing broker.
+@DirtiesContext
 class NotReadyIT {
 
     static final int NO_KAFKA = FreePorts.one();

@@ -16,8 +16,8 @@ import java.util.UUID;
  * @param method the HTTP method as received
  * @param host the Host (or forwarded host) header; null when the request had none
  * @param path the request path as the edge's rules see it: percent-decoded and normalized (no query
- *     string, {@code ;} parameters, dot segments or repeated slashes; lower-cased), so that a disguised
- *     path counts where it lands
+ *     string, fragment, {@code ;} parameters, dot segments, repeated or trailing slashes; lower-cased;
+ *     at most 2,048 characters), so that a disguised path counts where it lands
  * @param status the response status sent to the client; null in {@link Mode#CHECK}, where the edge
  *     never sees the upstream's answer
  * @param latencyMs time spent at the edge until the response (proxy) or the decision (check); null

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,14 +27,15 @@ import org.slf4j.LoggerFactory;
  * topic from the beginning with manual assignment (no consumer group: each instance needs every
  * entry), and is ready once it has read up to the end offsets it saw at start. A record that cannot
  * be read is skipped and counted, never retried forever; the last good state of that CIDR stays.
- * Should reading itself fail, it is logged, counted and tried again a second later, for as long as
- * the edge runs: the feed never stops on its own, which would leave the edge ready with lists that
+ * Should reading itself fail, it is logged, counted and tried again a second later (then after 2, 4…
+ * up to 30 seconds while it keeps failing), for as long as the edge runs: the feed never stops on its own, which would leave the edge ready with lists that
  * no longer change.
  */
 public final class ListFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ListFeed.class);
-    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    private static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
 
     private final Topic<Cidr, ListEntry> topic;
     private final ClientLists lists;
@@ -42,8 +45,13 @@ public final class ListFeed implements AutoCloseable {
     private final LongAdder applied = new LongAdder();
     private final LongAdder unreadable = new LongAdder();
     private final LongAdder failures = new LongAdder();
-    /** Assigned on the feed's thread once the topic is found. */
+    private final CountDownLatch closed = new CountDownLatch(1);
+    // The feed's thread alone uses these.
+    /** Assigned once the topic is found. */
     private List<TopicPartition> partitions;
+    private long lastPurge;
+    private int inARow;
+    private boolean polledSinceFailure;
     private final AtomicLong lag = new AtomicLong(-1);
     private volatile Map<TopicPartition, Long> startEndOffsets;
     private volatile boolean caughtUp;
@@ -78,9 +86,17 @@ public final class ListFeed implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // The consumer keeps its assignment and position: reading goes on where it stopped.
                     failures.increment();
-                    log.error("Reading {} failed; trying again in a second, with the lists as they are meanwhile",
-                            topic.name(), e);
-                    pause(RETRY_PAUSE);
+                    inARow = polledSinceFailure ? 1 : inARow + 1;
+                    polledSinceFailure = false;
+                    Duration wait = retryPause(inARow);
+                    if (inARow == 1) {
+                        log.error("Reading {} failed; trying again in {}, with the lists as they are meanwhile",
+                                topic.name(), wait, e);
+                    } else {
+                        log.error("Reading {} failed again ({} times in a row): {}; trying again in {}",
+                                topic.name(), inARow, e.toString(), wait);
+                    }
+                    pause(wait);
                 }
             }
         } catch (WakeupException e) {
@@ -99,11 +115,12 @@ public final class ListFeed implements AutoCloseable {
             consumer.assign(found);
             consumer.seekToBeginning(found);
             startEndOffsets = endOffsets(found);
+            lastPurge = clock.millis();
             partitions = found;
         }
-        long lastPurge = clock.millis();
         while (running) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+            polledSinceFailure = true;
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 apply(record);
             }
@@ -115,9 +132,17 @@ public final class ListFeed implements AutoCloseable {
         }
     }
 
+    /** 1 s after a first failure, doubling with each failure in a row, up to {@link #MAX_RETRY_PAUSE}. */
+    static Duration retryPause(int failuresInARow) {
+        int doublings = Math.min(failuresInARow - 1, 5);
+        Duration pause = FIRST_RETRY_PAUSE.multipliedBy(1L << doublings);
+        return pause.compareTo(MAX_RETRY_PAUSE) < 0 ? pause : MAX_RETRY_PAUSE;
+    }
+
+    /** Waits, unless {@link #close()} comes first. */
     private void pause(Duration d) {
         try {
-            Thread.sleep(d);
+            closed.await(d.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
@@ -135,6 +160,7 @@ public final class ListFeed implements AutoCloseable {
                 // Kafka not reachable yet: keep waiting, the edge stays not-ready meanwhile.
             }
             log.info("Waiting for topic {} to exist", topic.name());
+            pause(FIRST_RETRY_PAUSE);
         }
         return List.of();
     }
@@ -199,7 +225,7 @@ public final class ListFeed implements AutoCloseable {
         return unreadable.sum();
     }
 
-    /** Times reading the topic failed (the broker refused, a bug...) and started again a second later. */
+    /** Times reading the topic failed (the broker refused, a bug...) and was tried again after a pause. */
     public long failures() {
         return failures.sum();
     }
@@ -207,6 +233,7 @@ public final class ListFeed implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        closed.countDown();
         consumer.wakeup();
         try {
             thread.join(5_000);

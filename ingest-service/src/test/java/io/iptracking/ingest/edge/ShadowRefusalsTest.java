@@ -74,9 +74,10 @@ class ShadowRefusalsTest {
             refusals.refused(SHADOW, "try-login:ip:198.51.100." + (i % 7), REFUSED);
             now.addAndGet(Duration.ofMillis(1).toNanos() - 1);
         }
-        // Lines at 0 ms and then once a second: 1 + 0 (999 ms later, just short of the second).
+        // A line at the first refusal, then none until a second has passed: the clock now stands 1 µs
+        // short of it, and the next refusal comes exactly then.
         assertThat(lines.list).hasSize(1);
-        now.addAndGet(Duration.ofMillis(2).toNanos());
+        now.addAndGet(1_000);
         refusals.refused(SHADOW, "try-login:ip:198.51.100.99", REFUSED);
         assertThat(lines.list).hasSize(2);
         assertThat(lines.list.get(0).getFormattedMessage()).contains("refused 1 request(s)", "198.51.100.0");
