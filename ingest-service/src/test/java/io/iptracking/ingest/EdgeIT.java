@@ -146,9 +146,15 @@ class EdgeIT {
     }
 
     private static void assertRefusedWithHeaders(HttpResponse<String> refused) {
+        assertRefusedWithHeaders(refused, 5);
+    }
+
+    /** A 429 of the default rule for a client allowed {@code quota} requests a minute: a token comes every 60/quota s. */
+    private static void assertRefusedWithHeaders(HttpResponse<String> refused, int quota) {
         assertThat(refused.statusCode()).isEqualTo(429);
-        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 12));
-        assertThat(refused.headers().firstValue("RateLimit-Policy")).contains("\"sensitive\";q=5;w=60");
+        assertThat(refused.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 60 / quota));
+        assertThat(refused.headers().firstValue("RateLimit-Policy")).contains("\"sensitive\";q=" + quota + ";w=60");
         assertThat(refused.headers().firstValue("RateLimit")).hasValueSatisfying(v -> assertThat(v).startsWith("\"sensitive\";r=0;t="));
     }
 
@@ -158,7 +164,7 @@ class EdgeIT {
         for (int i = 1; i <= 10; i++) {
             assertThat(proxy.status("/admin/users", "192.0.2." + (30 + i), "Authorization", token)).as("request %d", i).isEqualTo(200);
         }
-        assertThat(proxy.status("/admin/users", "192.0.2.99", "Authorization", token)).isEqualTo(429);
+        assertRefusedWithHeaders(proxy.get("/admin/users", "192.0.2.99", "Authorization", token), 10);
         assertThat(proxy.status("/admin/users", "192.0.2.99")).as("the same IP anonymous has its own bucket").isEqualTo(200);
         assertThat(proxy.status("/admin/users", "192.0.2.98", "Authorization", "Bearer forged.token.value"))
                 .as("a bad token is anonymous").isEqualTo(200);

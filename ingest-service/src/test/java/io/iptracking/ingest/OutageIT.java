@@ -11,6 +11,7 @@ import io.iptracking.ingest.events.KafkaEventPublisher;
 import io.iptracking.ingest.ratelimit.FailoverRateLimiter;
 import io.iptracking.ingest.traffic.StubUpstream;
 import io.iptracking.ingest.traffic.TrafficServer;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +48,18 @@ class OutageIT {
     static void properties(DynamicPropertyRegistry registry) {
         EdgeTestSettings.register(registry, KAFKA::bootstrapServers, REDIS::uri, UPSTREAM);
         registry.add("ingest.rate-limit.retry-interval", () -> "500ms");
+        // The default rule (fail-open), and a fail-closed one: refused while Redis is away.
+        rule(registry, 0, "sensitive", "/login", "5", "OPEN");
+        rule(registry, 1, "payments", "/pay/**", "100", "CLOSED");
+    }
+
+    private static void rule(DynamicPropertyRegistry registry, int index, String name, String path, String limit, String failMode) {
+        String prefix = "ingest.rate-limit.rules[" + index + "].";
+        registry.add(prefix + "name", () -> name);
+        registry.add(prefix + "paths", () -> path);
+        registry.add(prefix + "anonymous-limit", () -> limit);
+        registry.add(prefix + "authenticated-limit", () -> limit);
+        registry.add(prefix + "fail-mode", () -> failMode);
     }
 
     @AfterAll
@@ -78,6 +91,9 @@ class OutageIT {
         }
         assertThat(client.status("/login", "192.0.2.50")).as("local buckets still limit").isEqualTo(429);
         assertThat(limiter.isDegraded()).isTrue();
+        HttpResponse<String> closed = client.get("/pay/1", "192.0.2.50");
+        assertThat(closed.statusCode()).as("a fail-closed rule refuses while Redis is away").isEqualTo(429);
+        assertThat(closed.headers().firstValue("Retry-After")).isPresent();
         assertThat(ManagementEndpoints.get(managementPort, "/actuator/prometheus").body())
                 .containsPattern("(?m)^ipt_edge_ratelimit_local\\{[^}]*\\} 1\\.0$");
     }
@@ -97,8 +113,11 @@ class OutageIT {
         assertThat(limiter.isDegraded()).isTrue();
         assertThat(limiter.storeErrors()).isGreaterThan(errorsBefore);
 
+        assertThat(client.status("/pay/2", "192.0.2.62")).as("fail-closed while Redis is away again").isEqualTo(429);
+
         REDIS.restart();
         await().atMost(Duration.ofSeconds(10)).until(() -> client.status("/login", "192.0.2.63") == 200 && !limiter.isDegraded());
+        assertThat(client.status("/pay/3", "192.0.2.63")).as("fail-closed rules count in Redis again").isEqualTo(200);
     }
 
     @Test
