@@ -27,8 +27,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The edge keeps serving when what it depends on goes away: Redis (a private server this test stops
- * and restarts; the shared one is never touched) and Kafka (a broker of this test's own, stopped last).
+ * The edge keeps serving when what it depends on goes away: Redis (a private server this test stops,
+ * restarts and freezes; the shared one is never touched) and Kafka (a broker of this test's own,
+ * stopped last).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -122,6 +123,32 @@ class OutageIT {
 
     @Test
     @Order(3)
+    void servesWithoutWaitingWhileRedisHangs() {
+        EdgeClient client = new EdgeClient("127.0.0.1", traffic.port());
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.status("/login", "192.0.2.80") == 200 && !limiter.isDegraded());
+
+        // A hung Redis accepts connections and commands but never answers: only the edge's own
+        // timeouts (100 ms by default) keep requests from waiting on it.
+        REDIS.freeze();
+        try {
+            long errorsBefore = limiter.storeErrors();
+            for (int i = 0; i < 10; i++) {
+                long started = System.nanoTime();
+                assertThat(client.status("/login", "192.0.2." + (81 + i))).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - started))
+                        .as("a hung Redis costs a request at most its timeout, not Lettuce's 60 s")
+                        .isLessThan(Duration.ofSeconds(1));
+            }
+            assertThat(limiter.isDegraded()).isTrue();
+            assertThat(limiter.storeErrors()).isGreaterThan(errorsBefore);
+        } finally {
+            REDIS.thaw();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.status("/login", "192.0.2.91") == 200 && !limiter.isDegraded());
+    }
+
+    @Test
+    @Order(4)
     void keepsServingWhenKafkaStops() {
         EdgeClient client = new EdgeClient("127.0.0.1", traffic.port());
         assertThat(client.status("/before", "192.0.2.70")).isEqualTo(200);

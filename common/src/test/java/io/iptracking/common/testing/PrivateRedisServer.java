@@ -18,8 +18,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A {@code redis-server} process of one test's own, on a free port on 127.0.0.1, keeping nothing on
- * disk ({@code --save '' --appendonly no}). Fault tests {@link #stop()} and {@link #restart()} it;
- * {@link #close()} stops it and removes its directory. Servers still running when the JVM exits are
+ * disk ({@code --save '' --appendonly no}). Fault tests {@link #stop()} and {@link #restart()} it, or
+ * {@link #freeze()} and {@link #thaw()} it; {@link #close()} stops it and removes its directory. Servers still running when the JVM exits are
  * killed. The executable is {@code redis-server} from the PATH, or {@code IPT_TEST_REDIS_SERVER}.
  */
 public final class PrivateRedisServer implements AutoCloseable {
@@ -151,6 +151,38 @@ public final class PrivateRedisServer implements AutoCloseable {
         }
         RUNNING.remove(process);
         process = null;
+    }
+
+    /**
+     * Suspends the process (SIGSTOP): the port still accepts connections and commands, but nothing
+     * answers until {@link #thaw()}, as with a server stuck in swap or a long fork. Needs {@code kill}.
+     */
+    public synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** Resumes a {@link #freeze() frozen} server (SIGCONT); it answers what it was sent meanwhile. */
+    public synchronized void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (!isRunning()) {
+            throw new IllegalStateException("redis-server on port " + port + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + name, e);
+        }
     }
 
     /** Stops the server and removes its directory. */
