@@ -19,8 +19,9 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * A {@code redis-server} process of one test's own, on a free port on 127.0.0.1, keeping nothing on
  * disk ({@code --save '' --appendonly no}). Fault tests {@link #stop()} and {@link #restart()} it, or
- * {@link #freeze()} and {@link #thaw()} it; {@link #close()} stops it and removes its directory. Servers still running when the JVM exits are
- * killed. The executable is {@code redis-server} from the PATH, or {@code IPT_TEST_REDIS_SERVER}.
+ * {@link #freeze()} and {@link #thaw()} it; {@link #close()} stops it and removes its directory.
+ * Servers still running when the JVM exits are killed. The executable is {@code redis-server} from
+ * the PATH, or {@code IPT_TEST_REDIS_SERVER}.
  */
 public final class PrivateRedisServer implements AutoCloseable {
 
