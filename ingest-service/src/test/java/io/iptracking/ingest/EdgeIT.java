@@ -101,7 +101,51 @@ class EdgeIT {
     }
 
     @Test
+    void exposesItsMetricsByName() {
+        double allowed = countedSoFar("ipt_edge_decisions_total", "decision=\"ALLOWED\"", "rule=\"none\"");
+        double timed = metric("ipt_edge_decision_latency_seconds_count");
+        double sent = metric("ipt_edge_events_sent_total");
+        for (int i = 0; i < 3; i++) {
+            assertThat(proxy.status("/metrics/probe", "203.0.113.90")).isEqualTo(200);
+        }
+        assertThat(metric("ipt_edge_decisions_total", "decision=\"ALLOWED\"", "rule=\"none\"") - allowed).isEqualTo(3);
+        assertThat(metric("ipt_edge_decision_latency_seconds_count") - timed).isEqualTo(3);
+        assertThat(metric("ipt_edge_decision_latency_seconds_bucket", "le=\"+Inf\"")).isPositive();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertThat(metric("ipt_edge_events_sent_total") - sent).isGreaterThanOrEqualTo(3));
+        assertThat(metric("ipt_edge_lists_entries", "list=\"block\"")).isNotNegative();
+        assertThat(metric("ipt_edge_lists_entries", "list=\"allow\"")).isNotNegative();
+        // Nothing this test run can cause has gone wrong: those fault counters are there, and at zero.
+        for (String zero : List.of("ipt_edge_lists_unreadable_total", "ipt_edge_lists_feed_failures_total",
+                "ipt_edge_events_dropped_total", "ipt_edge_events_failed_total", "ipt_edge_events_invalid_total",
+                "ipt_edge_policy_failures_total")) {
+            assertThat(metric(zero)).as(zero).isZero();
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metric("ipt_edge_lists_lag")).isZero());
+        // A busy machine may slow a Redis call past its timeout, or a first event may wait for metadata.
+        assertThat(metric("ipt_edge_ratelimit_local")).isBetween(0.0, 1.0);
+        for (String present : List.of("ipt_edge_ratelimit_store_errors_total", "ipt_edge_ratelimit_remembered_refusals_total",
+                "ipt_edge_events_requeued_total", "ipt_edge_events_queued")) {
+            assertThat(metric(present)).as(present).isNotNegative();
+        }
+    }
+
+    private double metric(String name, String... labels) {
+        return ManagementEndpoints.sumOf(managementPort, name, labels);
+    }
+
+    /** A counter's value, or 0 while it does not exist: a decision's counter appears at its first use. */
+    private double countedSoFar(String name, String... labels) {
+        try {
+            return metric(name, labels);
+        } catch (AssertionError notYet) {
+            return 0;
+        }
+    }
+
+    @Test
     void enforcesABlockWithinOneSecondOfItsRecordAndLiftsItOnTombstone() throws Exception {
+        double blocked = countedSoFar("ipt_edge_decisions_total", "decision=\"BLOCKED\"", "rule=\"blocklist\"");
         Cidr range = Cidr.parse("198.51.100.0/24");
         assertThat(proxy.status("/", "198.51.100.7")).isEqualTo(200);
         try (KafkaProducer<Cidr, ListEntry> producer = listProducer()) {
@@ -115,6 +159,8 @@ class EdgeIT {
             await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
                     .until(() -> proxy.status("/", "198.51.100.7") == 200);
         }
+        assertThat(metric("ipt_edge_decisions_total", "decision=\"BLOCKED\"", "rule=\"blocklist\"") - blocked)
+                .as("two 403s at least").isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -134,8 +180,10 @@ class EdgeIT {
             assertThat(proxy.status("/login", "192.0.2.10")).as("request %d", i).isEqualTo(200);
         }
         double rememberedBefore = ManagementEndpoints.metric(managementPort, "ipt_edge_ratelimit_remembered_refusals_total");
+        double limited = countedSoFar("ipt_edge_decisions_total", "decision=\"RATE_LIMITED\"", "rule=\"sensitive\"");
         HttpResponse<String> sixth = proxy.get("/login", "192.0.2.10");
         assertRefusedWithHeaders(sixth);
+        assertThat(metric("ipt_edge_decisions_total", "decision=\"RATE_LIMITED\"", "rule=\"sensitive\"") - limited).isEqualTo(1);
         assertThat(proxy.status("/", "192.0.2.10")).as("other paths are not limited").isEqualTo(200);
 
         // Redis refused this client: for a second the edge answers from memory, with the same headers.
@@ -182,6 +230,7 @@ class EdgeIT {
         for (int i = 0; i < 20; i++) {
             assertThat(proxy.status("/login", "192.0.2.200")).isEqualTo(200);
         }
+        assertThat(metric("ipt_edge_decisions_total", "decision=\"ALLOWLISTED\"", "rule=\"allowlist\"")).isGreaterThanOrEqualTo(20);
     }
 
     @Test

@@ -41,6 +41,36 @@ public final class ManagementEndpoints {
         return Double.parseDouble(m.group(2));
     }
 
+    /**
+     * The sum of a Prometheus metric's series that carry every one of the labels given as
+     * {@code name="value"}; fails when there is no such series.
+     */
+    public static double sumOf(int managementPort, String name, String... labels) {
+        double sum = 0;
+        boolean found = false;
+        for (String line : get(managementPort, "/actuator/prometheus").body().split("\n")) {
+            if (line.startsWith(name + "{") && hasAll(line.substring(0, line.indexOf('}') + 1), labels)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
+            }
+        }
+        if (!found) {
+            String with = labels.length == 0 ? "" : " with " + String.join(", ", labels);
+            throw new AssertionError("no series " + name + with + " on port " + managementPort);
+        }
+        return sum;
+    }
+
+    private static boolean hasAll(String labelSet, String... labels) {
+        for (String label : labels) {
+            if (!labelSet.contains("{" + label + ",") && !labelSet.contains("," + label + ",")
+                    && !labelSet.contains("," + label + "}") && !labelSet.contains("{" + label + "}")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static HttpResponse<String> get(int port, String path) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
