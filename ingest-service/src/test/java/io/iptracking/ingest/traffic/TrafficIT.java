@@ -73,14 +73,18 @@ class TrafficIT {
     void proxiesWithForwardingHeadersAndRecordsTheEvent() {
         start(Mode.PROXY, upstream.url(), Duration.ofSeconds(5));
         HttpResponse<String> response = send(get("/a/b?x=1&y=2").header("X-Forwarded-For", "203.0.113.50")
-                .header("X-Custom", "kept").header("User-Agent", "curl/8"));
+                .header("X-Custom", "kept").header("User-Agent", "curl/8")
+                .header("Keep-Alive", "timeout=99").header("X-Real-IP", "192.0.2.66"));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("hello");
         assertThat(response.headers().firstValue("X-Seen-Path")).contains("/a/b");
         assertThat(response.headers().firstValue("X-Seen-Query")).contains("x=1&y=2");
         assertThat(response.headers().firstValue("X-Seen-X-Forwarded-For")).contains("203.0.113.50, 127.0.0.1");
-        assertThat(response.headers().firstValue("X-Seen-X-Real-IP")).contains("203.0.113.50");
+        assertThat(response.headers().firstValue("X-Seen-X-Real-IP")).as("the edge's client IP, not the client's claim")
+                .contains("203.0.113.50");
         assertThat(response.headers().firstValue("X-Seen-X-Forwarded-Proto")).contains("http");
+        assertThat(response.headers().firstValue("X-Seen-X-Forwarded-Host")).contains("127.0.0.1:" + server.port());
+        assertThat(response.headers().firstValue("X-Seen-Keep-Alive")).as("hop-by-hop header from the client").contains("-");
         assertThat(response.headers().firstValue("X-Seen-X-Custom")).contains("kept");
         assertThat(response.headers().firstValue("Keep-Alive")).as("hop-by-hop header from upstream").isEmpty();
 
