@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * entry), and is ready once it has read up to the end offsets it saw at start. A record that cannot
  * be read is skipped and counted, never retried forever; the last good state of that CIDR stays.
  * Should reading itself fail, it is logged, counted and tried again a second later (then after 2, 4…
- * up to 30 seconds while it keeps failing), for as long as the edge runs: the feed never stops on its own, which would leave the edge ready with lists that
- * no longer change.
+ * up to 30 seconds while it keeps failing), for as long as the edge runs: the feed never stops on its
+ * own, which would leave the edge ready with lists that no longer change.
  */
 public final class ListFeed implements AutoCloseable {
 
@@ -39,7 +40,7 @@ public final class ListFeed implements AutoCloseable {
 
     private final Topic<Cidr, ListEntry> topic;
     private final ClientLists lists;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final Clock clock;
     private final Thread thread;
     private final LongAdder applied = new LongAdder();
@@ -58,9 +59,20 @@ public final class ListFeed implements AutoCloseable {
     private volatile boolean running = true;
 
     public ListFeed(Topic<Cidr, ListEntry> topic, ClientLists lists, Map<String, Object> consumerConfig, Clock clock) {
+        this(topic, lists, new KafkaConsumer<>(feedConfig(consumerConfig), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                clock);
+    }
+
+    /** With a consumer of the caller's: tests give Kafka's {@code MockConsumer}, to make reading fail. */
+    ListFeed(Topic<Cidr, ListEntry> topic, ClientLists lists, Consumer<byte[], byte[]> consumer, Clock clock) {
         this.topic = topic;
         this.lists = lists;
         this.clock = clock;
+        this.consumer = consumer;
+        this.thread = Thread.ofPlatform().name("list-feed").daemon().unstarted(this::run);
+    }
+
+    private static Map<String, Object> feedConfig(Map<String, Object> consumerConfig) {
         Map<String, Object> config = new HashMap<>(consumerConfig);
         config.remove("group.id");
         config.put("enable.auto.commit", false);
@@ -68,8 +80,7 @@ public final class ListFeed implements AutoCloseable {
         // A new block must reach the edge within a second: do not let the broker hold fetches long.
         config.putIfAbsent("fetch.max.wait.ms", 100);
         config.putIfAbsent("client.id", "ingest-list-feed");
-        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.thread = Thread.ofPlatform().name("list-feed").daemon().unstarted(this::run);
+        return config;
     }
 
     public void start() {
