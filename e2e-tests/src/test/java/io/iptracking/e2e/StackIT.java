@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.iptracking.common.json.Json;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,6 +42,9 @@ class StackIT {
     static final String ENRICHED = "ip.requests.enriched.v1";
     /** The detection rule's default: more than 100 requests in an hour. */
     static final int HIGH_VOLUME_LIMIT = 100;
+    /** Secrets the edge is given, to check that no log line shows them. */
+    static final String JWT_SECRET = "e2e-jwt-secret-" + ThreadLocalRandom.current().nextLong(1L << 62) + "-0123456789";
+    static final String SUBJECT_SECRET = "e2e-subject-secret-" + ThreadLocalRandom.current().nextLong(1L << 62);
 
     Stack stack;
     TopicReader flags;
@@ -46,7 +52,7 @@ class StackIT {
 
     @BeforeAll
     void up() {
-        stack = Stack.up(Map.of());
+        stack = Stack.up(Map.of("INGEST_JWT_HMAC_SECRET", JWT_SECRET, "INGEST_SUBJECT_SECRET", SUBJECT_SECRET));
         flags = new TopicReader(stack.bootstrapServers(), FLAGS);
         enriched = new TopicReader(stack.bootstrapServers(), ENRICHED);
         // One block and unblock first, unmeasured: the first change also opens the admin's producer
@@ -155,6 +161,29 @@ class StackIT {
             assertThat(r.value().at("/rule").asString()).isEqualTo("SENSITIVE_PATH");
             assertThat(r.value().at("/evidence/samplePaths/0").asString()).isEqualTo("/admin");
         });
+    }
+
+    @Test
+    @Order(4)
+    void theEdgeLogsOneJsonObjectPerLineWithoutItsSecrets() throws IOException {
+        List<String> lines = Files.readAllLines(stack.dir.resolve("logs/ingest.log"));
+        // stack.sh marks each start of the service with a line of its own.
+        List<String> logLines = lines.stream().filter(l -> !l.isBlank() && !(l.startsWith("==== ") && l.contains(" stack.sh "))).toList();
+        assertThat(logLines).as("the edge logged its start and the traffic so far").hasSizeGreaterThan(5);
+        for (String line : logLines) {
+            JsonNode entry;
+            try {
+                entry = Json.mapper().readTree(line);
+            } catch (JacksonException e) {
+                throw new AssertionError("the edge logged a line that is not JSON: " + line, e);
+            }
+            assertThat(entry.isObject()).as(line).isTrue();
+            assertThat(entry.at("/@timestamp").asString()).as(line).isNotEmpty();
+            assertThat(entry.at("/log/level").asString()).as(line).isNotEmpty();
+            assertThat(entry.at("/service/name").asString()).as(line).isEqualTo("ingest-service");
+            assertThat(entry.at("/message").isString()).as(line).isTrue();
+        }
+        assertThat(String.join("\n", lines)).doesNotContain(JWT_SECRET).doesNotContain(SUBJECT_SECRET);
     }
 
     @Test
