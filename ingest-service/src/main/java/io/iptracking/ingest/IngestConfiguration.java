@@ -140,7 +140,8 @@ class IngestConfiguration {
                     : BearerTokens.publicKey(auth.jwtPublicKey(), clock, auth.clockSkew());
             subjects = Pseudonymizer.ofSecret(auth.subjectSecret());
         }
-        return new EdgePolicy(lists, new RateLimitRules(p.rateLimit().effectiveRules()), limiter, tokens, subjects, clock);
+        return new EdgePolicy(lists, new RateLimitRules(p.rateLimit().effectiveRules()), limiter, tokens, subjects, clock,
+                TimeMeter.SYSTEM_NANOTIME);
     }
 
     @Bean(destroyMethod = "close")

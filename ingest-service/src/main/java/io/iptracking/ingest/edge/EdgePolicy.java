@@ -1,5 +1,6 @@
 package io.iptracking.ingest.edge;
 
+import io.github.bucket4j.TimeMeter;
 import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListEntry;
@@ -28,20 +29,23 @@ public final class EdgePolicy {
     private final BearerTokens tokens;
     private final Pseudonymizer subjects;
     private final Clock clock;
-    private final ShadowRefusals shadowRefusals = new ShadowRefusals(System::nanoTime);
+    private final ShadowRefusals shadowRefusals;
 
     /**
      * @param tokens verifies bearer tokens; null when no key is configured (every client anonymous)
      * @param subjects pseudonymizes authenticated subjects before they reach keys and events
+     * @param clock the wall clock that list entries expire by
+     * @param time the monotonic clock that paces the shadow rules' log lines
      */
     public EdgePolicy(ClientLists lists, RateLimitRules rules, RateLimiter limiter, BearerTokens tokens,
-            Pseudonymizer subjects, Clock clock) {
+            Pseudonymizer subjects, Clock clock, TimeMeter time) {
         this.lists = lists;
         this.rules = rules;
         this.limiter = limiter;
         this.tokens = tokens;
         this.subjects = subjects;
         this.clock = clock;
+        this.shadowRefusals = new ShadowRefusals(time);
     }
 
     public CompletableFuture<EdgeDecision> decide(EdgeRequest request) {

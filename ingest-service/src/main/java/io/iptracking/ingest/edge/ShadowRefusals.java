@@ -2,11 +2,11 @@ package io.iptracking.ingest.edge;
 
 import io.iptracking.ingest.ratelimit.RateLimitOutcome;
 import io.iptracking.ingest.ratelimit.RateLimitRule;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,19 +22,19 @@ final class ShadowRefusals {
     private static final Logger log = LoggerFactory.getLogger(ShadowRefusals.class);
     static final Duration INTERVAL = Duration.ofSeconds(1);
 
-    private final LongSupplier nanoTime;
+    private final TimeMeter time;
     private final Map<String, Window> byRule = new ConcurrentHashMap<>();
 
-    /** @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime}) */
-    ShadowRefusals(LongSupplier nanoTime) {
-        this.nanoTime = nanoTime;
+    /** @param time a monotonic clock ({@link TimeMeter#SYSTEM_NANOTIME}) */
+    ShadowRefusals(TimeMeter time) {
+        this.time = time;
     }
 
     /** A shadow rule would have refused the client with this bucket key. */
     void refused(RateLimitRule rule, String bucketKey, RateLimitOutcome outcome) {
-        Window window = byRule.computeIfAbsent(rule.name(), name -> new Window(nanoTime.getAsLong() - INTERVAL.toNanos()));
+        Window window = byRule.computeIfAbsent(rule.name(), name -> new Window(time.currentTimeNanos() - INTERVAL.toNanos()));
         window.refusals.incrementAndGet();
-        long now = nanoTime.getAsLong();
+        long now = time.currentTimeNanos();
         long due = window.nextLineAt.get();
         if (now - due >= 0 && window.nextLineAt.compareAndSet(due, now + INTERVAL.toNanos())) {
             long refusals = window.refusals.getAndSet(0);

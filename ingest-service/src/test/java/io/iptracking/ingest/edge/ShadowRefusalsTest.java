@@ -10,6 +10,7 @@ import io.iptracking.common.event.Decision;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.ingest.lists.ClientLists;
 import io.iptracking.ingest.ratelimit.Enforcement;
+import io.iptracking.ingest.ratelimit.FakeTime;
 import io.iptracking.ingest.ratelimit.FailMode;
 import io.iptracking.ingest.ratelimit.LocalRateLimiter;
 import io.iptracking.ingest.ratelimit.RateLimitOutcome;
@@ -19,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,8 @@ class ShadowRefusalsTest {
     @Test
     void aShadowRuleLetsTheRequestThroughAndSaysWhatItWouldHaveRefused() {
         EdgePolicy policy = new EdgePolicy(new ClientLists(), new RateLimitRules(List.of(SHADOW)),
-                new LocalRateLimiter(100, Duration.ofMinutes(5), TimeMeter.SYSTEM_MILLISECONDS), null, null, Clock.systemUTC());
+                new LocalRateLimiter(100, Duration.ofMinutes(5), TimeMeter.SYSTEM_MILLISECONDS), null, null, Clock.systemUTC(),
+                new FakeTime());
         EdgeRequest request = new EdgeRequest(ClientIp.parse("203.0.113.9"), "POST", "example.test", "/login", null, "curl/8");
         for (int i = 1; i <= 2; i++) {
             EdgeDecision decision = policy.decide(request).join();
@@ -68,16 +69,16 @@ class ShadowRefusalsTest {
 
     @Test
     void aClientHammeringAShadowRuleCostsTheLogOneLineASecond() {
-        AtomicLong now = new AtomicLong(5_000_000_000L);
-        ShadowRefusals refusals = new ShadowRefusals(now::get);
+        FakeTime now = new FakeTime();
+        ShadowRefusals refusals = new ShadowRefusals(now);
         for (int i = 0; i < 1_000; i++) {
             refusals.refused(SHADOW, "try-login:ip:198.51.100." + (i % 7), REFUSED);
-            now.addAndGet(Duration.ofMillis(1).toNanos() - 1);
+            now.advance(Duration.ofMillis(1).minusNanos(1));
         }
         // A line at the first refusal, then none until a second has passed: the clock now stands 1 µs
         // short of it, and the next refusal comes exactly then.
         assertThat(lines.list).hasSize(1);
-        now.addAndGet(1_000);
+        now.advance(Duration.ofNanos(1_000));
         refusals.refused(SHADOW, "try-login:ip:198.51.100.99", REFUSED);
         assertThat(lines.list).hasSize(2);
         assertThat(lines.list.get(0).getFormattedMessage()).contains("refused 1 request(s)", "198.51.100.0");

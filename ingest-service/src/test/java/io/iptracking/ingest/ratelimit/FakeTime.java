@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A wall-clock-like time source that tests move by hand. */
-final class FakeTime implements TimeMeter {
+public final class FakeTime implements TimeMeter {
 
     private final AtomicLong nanos = new AtomicLong(1_700_000_000_000_000_000L);
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         nanos.addAndGet(d.toNanos());
     }
 

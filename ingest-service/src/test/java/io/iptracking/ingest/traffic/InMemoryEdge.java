@@ -36,7 +36,8 @@ final class InMemoryEdge implements AutoCloseable {
         RateLimitRule sensitive = new RateLimitRule("sensitive", List.of("/login", "/admin/**"), Set.of(), 2, 4,
                 Duration.ofMinutes(1), Enforcement.ENFORCE, FailMode.OPEN);
         EdgePolicy policy = new EdgePolicy(lists, new RateLimitRules(List.of(sensitive)),
-                new LocalRateLimiter(1000, Duration.ofMinutes(5), TimeMeter.SYSTEM_MILLISECONDS), null, null, clock);
+                new LocalRateLimiter(1000, Duration.ofMinutes(5), TimeMeter.SYSTEM_MILLISECONDS), null, null, clock,
+                TimeMeter.SYSTEM_NANOTIME);
         ClientIpResolver resolver = new ClientIpResolver(List.of(Cidr.parse("127.0.0.1/32")), ForwardedHeader.X_FORWARDED_FOR, 20);
         EdgeHandler handler = new EdgeHandler(mode, policy, resolver, events::add, new EdgeMetrics(new SimpleMeterRegistry()),
                 clock, UpstreamProxies.forMode(mode, URI.create(upstreamUrl), Duration.ofSeconds(1), responseTimeout, 64));
