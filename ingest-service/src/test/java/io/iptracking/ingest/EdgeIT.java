@@ -131,7 +131,7 @@ class EdgeIT {
     }
 
     private double metric(String name, String... labels) {
-        return ManagementEndpoints.sumOf(managementPort, name, labels);
+        return ManagementEndpoints.metric(managementPort, name, labels);
     }
 
     /** A counter's value, or 0 while it does not exist: a decision's counter appears at its first use. */
@@ -179,7 +179,7 @@ class EdgeIT {
         for (int i = 1; i <= 5; i++) {
             assertThat(proxy.status("/login", "192.0.2.10")).as("request %d", i).isEqualTo(200);
         }
-        double rememberedBefore = ManagementEndpoints.metric(managementPort, "ipt_edge_ratelimit_remembered_refusals_total");
+        double rememberedBefore = metric("ipt_edge_ratelimit_remembered_refusals_total");
         double limited = countedSoFar("ipt_edge_decisions_total", "decision=\"RATE_LIMITED\"", "rule=\"sensitive\"");
         HttpResponse<String> sixth = proxy.get("/login", "192.0.2.10");
         assertRefusedWithHeaders(sixth);
@@ -189,7 +189,7 @@ class EdgeIT {
         // Redis refused this client: for a second the edge answers from memory, with the same headers.
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertRefusedWithHeaders(proxy.get("/login", "192.0.2.10"));
-            assertThat(ManagementEndpoints.metric(managementPort, "ipt_edge_ratelimit_remembered_refusals_total")).isGreaterThan(rememberedBefore);
+            assertThat(metric("ipt_edge_ratelimit_remembered_refusals_total")).isGreaterThan(rememberedBefore);
         });
     }
 

@@ -8,8 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Arrays;
 
 /** Checks, over real HTTP, the management endpoints every service must expose. */
 public final class ManagementEndpoints {
@@ -31,25 +30,23 @@ public final class ManagementEndpoints {
         assertThat(metrics.body()).contains("jvm_memory_used_bytes");
     }
 
-    /** The value of a Prometheus series (its first, whatever its labels), as the service exposes it now. */
-    public static double metric(int managementPort, String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$")
-                .matcher(get(managementPort, "/actuator/prometheus").body());
-        if (!m.find()) {
-            throw new AssertionError("no metric " + name + " on port " + managementPort);
-        }
-        return Double.parseDouble(m.group(2));
-    }
-
     /**
      * The sum of a Prometheus metric's series that carry every one of the labels given as
-     * {@code name="value"}; fails when there is no such series.
+     * {@code name="value"} (all its series when none are given); fails when there is no such series.
      */
-    public static double sumOf(int managementPort, String name, String... labels) {
+    public static double metric(int managementPort, String name, String... labels) {
         double sum = 0;
         boolean found = false;
         for (String line : get(managementPort, "/actuator/prometheus").body().split("\n")) {
-            if (line.startsWith(name + "{") && hasAll(line.substring(0, line.indexOf('}') + 1), labels)) {
+            String labelSet;
+            if (line.startsWith(name + "{")) {
+                labelSet = "," + line.substring(name.length() + 1, line.lastIndexOf('}')) + ",";
+            } else if (line.startsWith(name + " ")) {
+                labelSet = ",";
+            } else {
+                continue;
+            }
+            if (Arrays.stream(labels).allMatch(label -> labelSet.contains("," + label + ","))) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 found = true;
             }
@@ -59,16 +56,6 @@ public final class ManagementEndpoints {
             throw new AssertionError("no series " + name + with + " on port " + managementPort);
         }
         return sum;
-    }
-
-    private static boolean hasAll(String labelSet, String... labels) {
-        for (String label : labels) {
-            if (!labelSet.contains("{" + label + ",") && !labelSet.contains("," + label + ",")
-                    && !labelSet.contains("," + label + "}") && !labelSet.contains("{" + label + "}")) {
-                return false;
-            }
-        }
-        return true;
     }
 
     public static HttpResponse<String> get(int port, String path) {

@@ -51,8 +51,8 @@ public final class ListFeed implements AutoCloseable {
     /** Assigned once the topic is found. */
     private List<TopicPartition> partitions;
     private long lastPurge;
+    /** Failures since the last poll that succeeded. */
     private int inARow;
-    private boolean polledSinceFailure;
     private final AtomicLong lag = new AtomicLong(-1);
     private volatile Map<TopicPartition, Long> startEndOffsets;
     private volatile boolean caughtUp;
@@ -97,8 +97,7 @@ public final class ListFeed implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // The consumer keeps its assignment and position: reading goes on where it stopped.
                     failures.increment();
-                    inARow = polledSinceFailure ? 1 : inARow + 1;
-                    polledSinceFailure = false;
+                    inARow++;
                     Duration wait = retryPause(inARow);
                     if (inARow == 1) {
                         log.error("Reading {} failed; trying again in {}, with the lists as they are meanwhile",
@@ -131,7 +130,7 @@ public final class ListFeed implements AutoCloseable {
         }
         while (running) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-            polledSinceFailure = true;
+            inARow = 0;
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 apply(record);
             }
