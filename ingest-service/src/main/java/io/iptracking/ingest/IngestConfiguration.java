@@ -1,7 +1,6 @@
 package io.iptracking.ingest;
 
 import io.github.bucket4j.TimeMeter;
-import io.iptracking.common.event.Mode;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.kafka.TopicCreation;
 import io.iptracking.common.kafka.Topics;
@@ -21,6 +20,7 @@ import io.iptracking.ingest.ratelimit.RedisRateLimiter;
 import io.iptracking.ingest.ratelimit.RememberedRefusals;
 import io.iptracking.ingest.traffic.EdgeHandler;
 import io.iptracking.ingest.traffic.EdgeMetrics;
+import io.iptracking.ingest.traffic.RequestReader;
 import io.iptracking.ingest.traffic.TrafficServer;
 import io.iptracking.ingest.traffic.UpstreamProxies;
 import io.lettuce.core.RedisURI;
@@ -36,8 +36,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -45,8 +43,6 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IngestProperties.class)
 class IngestConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(IngestConfiguration.class);
 
     /** Lets configuration name CIDRs ({@code INGEST_TRUSTED_PROXIES=10.0.0.0/8,192.168.1.5}). */
     @Bean
@@ -122,7 +118,8 @@ class IngestConfiguration {
     }
 
     @Bean
-    EdgePolicy edgePolicy(IngestProperties p, ClientLists lists, RememberedRefusals limiter, Clock clock) {
+    EdgePolicy edgePolicy(IngestProperties p, ClientLists lists, RememberedRefusals limiter, Clock clock,
+            MeterRegistry registry) {
         IngestProperties.Auth auth = p.auth();
         BearerTokens tokens = null;
         Pseudonymizer subjects = null;
@@ -136,8 +133,11 @@ class IngestConfiguration {
                 throw new IllegalStateException("ingest.auth.subject-secret (INGEST_SUBJECT_SECRET) is required when JWTs are "
                         + "verified: authenticated subjects are pseudonymized with it before they reach Redis keys and events");
             }
-            tokens = hmac ? BearerTokens.hmac(auth.jwtHmacSecret(), clock, auth.clockSkew())
-                    : BearerTokens.publicKey(auth.jwtPublicKey(), clock, auth.clockSkew());
+            BearerTokens.Claims claims = new BearerTokens.Claims(auth.clockSkew(), auth.requireExpiry(),
+                    blankToNull(auth.issuer()), blankToNull(auth.audience()));
+            tokens = hmac ? BearerTokens.hmac(auth.jwtHmacSecret(), clock, claims)
+                    : BearerTokens.publicKey(auth.jwtPublicKey(), clock, claims);
+            tokens.bindTo(registry);
             subjects = Pseudonymizer.ofSecret(auth.subjectSecret());
         }
         return new EdgePolicy(lists, new RateLimitRules(p.rateLimit().effectiveRules()), limiter, tokens, subjects, clock,
@@ -147,7 +147,8 @@ class IngestConfiguration {
     @Bean(destroyMethod = "close")
     KafkaEventPublisher eventPublisher(IngestProperties p, MeterRegistry registry) {
         KafkaEventPublisher publisher = new KafkaEventPublisher(Topics.REQUESTS,
-                Map.of("bootstrap.servers", p.kafka().bootstrapServers()), p.events().queueCapacity());
+                Map.of("bootstrap.servers", p.kafka().bootstrapServers()), p.events().queueCapacity(),
+                p.events().queueMaxBytes().toBytes());
         FunctionCounter.builder("ipt.edge.events.sent", publisher, KafkaEventPublisher::sent)
                 .description("Request events acknowledged by Kafka").register(registry);
         FunctionCounter.builder("ipt.edge.events.dropped", publisher, KafkaEventPublisher::dropped)
@@ -158,23 +159,26 @@ class IngestConfiguration {
                 .description("Request events queued again after Kafka did not take them (broker away)").register(registry);
         Gauge.builder("ipt.edge.events.queued", publisher, KafkaEventPublisher::queued)
                 .description("Request events waiting for the producer").register(registry);
+        Gauge.builder("ipt.edge.events.queued.bytes", publisher, KafkaEventPublisher::queuedBytes)
+                .description("Estimated bytes of the request events waiting for the producer").register(registry);
         return publisher;
     }
 
     @Bean
     TrafficServer trafficServer(IngestProperties p, EdgePolicy policy, KafkaEventPublisher events, MeterRegistry registry,
             Clock clock) {
-        if (p.mode() == Mode.CHECK && p.clientIp().trustedProxies().isEmpty()) {
-            // Legal (the proxy may be the client), but almost always a forgotten setting.
-            log.warn("Forward-auth mode with no trusted proxy: every request's client IP is the proxy's own address, "
-                    + "so one rate-limit bucket and one block decide for all clients. Set INGEST_TRUSTED_PROXIES to "
-                    + "the address or CIDR of the proxy that asks.");
-        }
-        ClientIpResolver resolver = new ClientIpResolver(p.clientIp().trustedProxies(), p.clientIp().header(), p.clientIp().maxHops());
+        IngestProperties.ClientIpSettings clientIp = p.clientIp();
+        ClientIpResolver resolver = new ClientIpResolver(clientIp.trustedProxies(), clientIp.header(), clientIp.maxHops());
+        IngestProperties.Requests limits = p.request();
+        RequestReader reader = new RequestReader(resolver, clientIp.embeddedIpv4(), limits.maxTargetLength(),
+                limits.maxHeaders(), p.check().allowAnyCaller());
         IngestProperties.Upstream up = p.upstream();
-        EdgeHandler handler = new EdgeHandler(p.mode(), policy, resolver, events, new EdgeMetrics(registry), clock,
-                UpstreamProxies.forMode(p.mode(), up.url(), up.connectTimeout(), up.responseTimeout(), up.maxConnections()));
-        return new TrafficServer(p.traffic().host(), p.traffic().port(), handler);
+        EdgeMetrics metrics = new EdgeMetrics(registry);
+        EdgeHandler handler = new EdgeHandler(p.mode(), policy, reader, events, metrics, clock,
+                UpstreamProxies.forMode(p.mode(), up.url(), up.connectTimeout(), up.responseTimeout(), up.maxConnections(),
+                        resolver, up.stripHeaders(), up.forwarded()));
+        return new TrafficServer(p.traffic().host(), p.traffic().port(), handler,
+                Math.toIntExact(limits.maxHeaderBytes().toBytes()), handler.unparsedRequests());
     }
 
     /** Not ready until the lists are loaded: an edge that has not read the blocklist would let blocked IPs in. */
@@ -200,5 +204,9 @@ class IngestConfiguration {
 
     private static boolean notBlank(String s) {
         return s != null && !s.isBlank();
+    }
+
+    private static String blankToNull(String s) {
+        return notBlank(s) ? s : null;
     }
 }

@@ -2,6 +2,7 @@ package io.iptracking.ingest;
 
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.ip.Cidr;
+import io.iptracking.ingest.ip.EmbeddedIpv4;
 import io.iptracking.ingest.ip.ForwardedHeader;
 import io.iptracking.ingest.ratelimit.Enforcement;
 import io.iptracking.ingest.ratelimit.FailMode;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -28,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
 public record IngestProperties(
         @NotNull @DefaultValue("PROXY") Mode mode,
         @Valid @NotNull @DefaultValue Traffic traffic,
+        @Valid @NotNull @DefaultValue Requests request,
+        @Valid @NotNull @DefaultValue Check check,
         @Valid @NotNull @DefaultValue Upstream upstream,
         @Valid @NotNull @DefaultValue ClientIpSettings clientIp,
         @Valid @NotNull @DefaultValue RateLimit rateLimit,
@@ -35,23 +39,70 @@ public record IngestProperties(
         @Valid @NotNull @DefaultValue Kafka kafka,
         @Valid @NotNull @DefaultValue Events events) {
 
+    public IngestProperties {
+        if (mode == Mode.CHECK && clientIp != null && check != null && clientIp.trustedProxies().isEmpty()
+                && !check.allowAnyCaller()) {
+            throw new IllegalArgumentException("INGEST_MODE=CHECK answers only trusted proxies, and none is configured: set "
+                    + "INGEST_TRUSTED_PROXIES (ingest.client-ip.trusted-proxies) to the address or CIDR of the proxy that "
+                    + "asks (nginx, Traefik, Envoy). If only that proxy can reach the traffic port and it is the client, "
+                    + "set INGEST_CHECK_ALLOW_ANY_CALLER=true (ingest.check.allow-any-caller) instead.");
+        }
+    }
+
     /** The traffic port (proxied requests or forward-auth checks). */
     public record Traffic(@NotBlank @DefaultValue("0.0.0.0") String host, @Min(0) @Max(65535) @DefaultValue("8080") int port) {
     }
 
-    /** The application behind the edge (proxy mode). */
+    /**
+     * What a request may be before the edge refuses it unread: targets longer than {@code maxTargetLength}
+     * get 414 from the edge, a request line and headers larger than {@code maxHeaderBytes} get 414 or 431
+     * from Jetty, and more than {@code maxHeaders} header lines get 431.
+     */
+    public record Requests(
+            @Min(256) @DefaultValue("8192") int maxTargetLength,
+            @NotNull @DefaultValue("16KB") DataSize maxHeaderBytes,
+            @Min(16) @DefaultValue("100") int maxHeaders) {
+
+        public Requests {
+            if (maxHeaderBytes != null && maxHeaderBytes.toBytes() <= maxTargetLength) {
+                throw new IllegalArgumentException("ingest.request.max-header-bytes (" + maxHeaderBytes
+                        + ") must be larger than ingest.request.max-target-length (" + maxTargetLength
+                        + "), or no long target would reach the edge's own check");
+            }
+        }
+    }
+
+    /**
+     * Forward-auth (check) mode. Only trusted proxies may ask: anyone else gets 403 and its headers are
+     * never read. {@code allowAnyCaller} lets every caller ask when no proxy is trusted (the traffic port
+     * must then be reachable by the proxy alone).
+     */
+    public record Check(@DefaultValue("false") boolean allowAnyCaller) {
+    }
+
+    /**
+     * The application behind the edge (proxy mode). {@code stripHeaders}: headers never passed on, since
+     * the application might believe them (the edge writes its own forwarding headers); {@code forwarded}:
+     * also write an RFC 7239 {@code Forwarded} header.
+     */
     public record Upstream(
             @NotNull @DefaultValue("http://127.0.0.1:3000") URI url,
             @NotNull @DefaultValue("2s") Duration connectTimeout,
             @NotNull @DefaultValue("30s") Duration responseTimeout,
-            @Min(1) @DefaultValue("512") int maxConnections) {
+            @Min(1) @DefaultValue("512") int maxConnections,
+            @NotNull @DefaultValue List<@NotBlank String> stripHeaders,
+            @DefaultValue("false") boolean forwarded) {
     }
 
-    /** Which proxies in front of the edge are believed, and which header they write. */
+    /**
+     * Which proxies in front of the edge are believed, which header they write, and which IPv6 forms of
+     * an IPv4 address are folded to it.
+     */
     public record ClientIpSettings(
             @NotNull @DefaultValue List<Cidr> trustedProxies,
             @NotNull @DefaultValue("X_FORWARDED_FOR") ForwardedHeader header,
-            @Min(1) @Max(100) @DefaultValue("20") int maxHops) {
+            @Min(1) @Max(100) @DefaultValue("20") int maxHops,
+            @NotNull @DefaultValue({"IPV4_COMPATIBLE", "NAT64", "SIX_TO_FOUR"}) Set<EmbeddedIpv4> embeddedIpv4) {
     }
 
     /** The shared buckets and the rules that use them. */
@@ -66,7 +117,7 @@ public record IngestProperties(
         /** The default when no rules are configured: the original system's sensitive-path limit. */
         public List<RateLimitRule> effectiveRules() {
             if (rules.isEmpty()) {
-                return List.of(new RateLimitRule("sensitive", List.of("/login", "/admin/**"), Set.of(), 5, 10,
+                return List.of(new RateLimitRule("sensitive", List.of("/login", "/admin/**"), Set.of(), 5, 10, null,
                         Duration.ofMinutes(1), Enforcement.ENFORCE, FailMode.OPEN));
             }
             return rules.stream().map(Rule::toRule).toList();
@@ -79,21 +130,24 @@ public record IngestProperties(
             @NotNull @DefaultValue Set<String> methods,
             @Min(1) long anonymousLimit,
             @Min(1) long authenticatedLimit,
+            @Min(1) Long authenticatedIpLimit,
             @NotNull @DefaultValue("1m") Duration period,
             @NotNull @DefaultValue("ENFORCE") Enforcement enforcement,
             @NotNull @DefaultValue("OPEN") FailMode failMode) {
 
         RateLimitRule toRule() {
-            return new RateLimitRule(name, paths, methods, anonymousLimit, authenticatedLimit, period, enforcement, failMode);
+            return new RateLimitRule(name, paths, methods, anonymousLimit, authenticatedLimit, authenticatedIpLimit,
+                    period, enforcement, failMode);
         }
     }
 
     /**
-     * How authenticated clients are recognised: a JWT HMAC secret or a PEM public key (at most one),
-     * and the secret that pseudonymizes their subjects in keys and events.
+     * How authenticated clients are recognised: a JWT HMAC secret or a PEM public key (at most one), the
+     * claims a token must hold ({@code exp} unless {@code requireExpiry} is false; {@code iss} and
+     * {@code aud} when set), and the secret that pseudonymizes their subjects in keys and events.
      */
     public record Auth(String jwtHmacSecret, String jwtPublicKey, @NotNull @DefaultValue("30s") Duration clockSkew,
-            String subjectSecret) {
+            @DefaultValue("true") boolean requireExpiry, String issuer, String audience, String subjectSecret) {
     }
 
     /** The broker, and the replication factor used when the edge creates its topics on a fresh cluster. */
@@ -101,7 +155,11 @@ public record IngestProperties(
             @Min(1) @DefaultValue("1") int replicationFactor) {
     }
 
-    /** Request events: how many may wait while Kafka is slow or away before new ones are dropped. */
-    public record Events(@Min(1) @DefaultValue("100000") int queueCapacity) {
+    /**
+     * Request events: how many, and how many bytes of them, may wait while Kafka is slow or away before
+     * new ones are dropped.
+     */
+    public record Events(@Min(1) @DefaultValue("100000") int queueCapacity,
+            @NotNull @DefaultValue("64MB") DataSize queueMaxBytes) {
     }
 }

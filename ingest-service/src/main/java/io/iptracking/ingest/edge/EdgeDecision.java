@@ -14,6 +14,7 @@ import io.iptracking.ingest.ratelimit.RateLimitRule;
  * @param limitOutcome its bucket's answer, if a rule counted the request
  * @param subject the pseudonymized subject of an authenticated client, else null
  * @param shadowRefusal true when a shadow-mode rule would have refused the request
+ * @param invalid why the request was refused unread ({@link Decision#INVALID}), else null
  */
 public record EdgeDecision(
         Decision decision,
@@ -21,10 +22,21 @@ public record EdgeDecision(
         RateLimitRule limitRule,
         RateLimitOutcome limitOutcome,
         String subject,
-        boolean shadowRefusal) {
+        boolean shadowRefusal,
+        InvalidRequest.Reason invalid) {
 
-    static EdgeDecision of(Decision decision, String rule) {
-        return new EdgeDecision(decision, rule, null, null, null, false);
+    public static EdgeDecision of(Decision decision, String rule) {
+        return new EdgeDecision(decision, rule, null, null, null, false, null);
+    }
+
+    /** A request refused before any rule; its rule is the reason's tag. */
+    public static EdgeDecision invalid(InvalidRequest.Reason reason) {
+        return new EdgeDecision(Decision.INVALID, reason.tag(), null, null, null, false, reason);
+    }
+
+    static EdgeDecision counted(Decision decision, RateLimitRule rule, RateLimitOutcome outcome, String subject,
+            boolean shadowRefusal) {
+        return new EdgeDecision(decision, rule.name(), rule, outcome, subject, shadowRefusal, null);
     }
 
     public boolean refused() {

@@ -13,6 +13,7 @@ import io.iptracking.ingest.ratelimit.RateLimitRule;
 import io.iptracking.ingest.ratelimit.RateLimitRules;
 import io.iptracking.ingest.ratelimit.RateLimiter;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -49,33 +50,58 @@ public final class EdgePolicy {
     }
 
     public CompletableFuture<EdgeDecision> decide(EdgeRequest request) {
-        Optional<ListEntry> entry = lists.decidingEntry(request.ip(), clock.instant());
+        Optional<ListEntry> entry = listEntry(request);
         if (entry.isPresent()) {
             ListEntry e = entry.get();
             return CompletableFuture.completedFuture(e.action() == ListAction.ALLOW
                     ? EdgeDecision.of(Decision.ALLOWLISTED, "allowlist:" + e.cidr())
                     : EdgeDecision.of(Decision.BLOCKED, "blocklist:" + e.cidr()));
         }
-        Optional<RateLimitRule> matched = rules.match(request.method(), request.path());
+        Optional<RateLimitRule> matched = rules.match(request.method(), request.target().rulePath());
         if (matched.isEmpty()) {
             return CompletableFuture.completedFuture(EdgeDecision.of(Decision.ALLOWED, null));
         }
         RateLimitRule rule = matched.get();
-        String subject = tokens == null ? null
-                : tokens.subject(request.authorization()).map(subjects::pseudonymize).orElse(null);
+        String subject = tokens == null || request.authorization() == null ? null
+                : Optional.ofNullable(tokens.verify(request.authorization()).subject()).map(subjects::pseudonymize).orElse(null);
         String key = rule.bucketKey(request.ip(), subject);
-        return limiter.tryConsume(key, rule.limit(subject != null))
-                .thenApply(outcome -> decision(rule, key, outcome, subject));
+        if (subject == null) {
+            return limiter.tryConsume(key, rule.limit(false)).thenApply(outcome -> decision(rule, key, outcome, null));
+        }
+        // An authenticated request takes a token from its IP's shared bucket first, so that many accounts
+        // on one IP get one allowance; then from its subject's.
+        String ipKey = rule.authenticatedIpBucketKey(request.ip());
+        return limiter.tryConsume(ipKey, rule.ipLimitOfAuthenticated()).thenCompose(ipOutcome -> ipOutcome.allowed()
+                ? limiter.tryConsume(key, rule.limit(true)).thenApply(outcome -> decision(rule, key, outcome, subject))
+                : CompletableFuture.completedFuture(decision(rule, ipKey, ipOutcome, subject)));
+    }
+
+    /**
+     * The list entry that decides for the client: its IP first, then, when an IPv4 address was folded
+     * out of it, the address it came as, so a block on {@code 64:ff9b::/96} still applies. An allow on
+     * either wins over a block on either.
+     */
+    private Optional<ListEntry> listEntry(EdgeRequest request) {
+        Instant now = clock.instant();
+        Optional<ListEntry> entry = lists.decidingEntry(request.ip(), now);
+        if (request.address().equals(request.ip()) || entry.map(e -> e.action() == ListAction.ALLOW).orElse(false)) {
+            return entry;
+        }
+        Optional<ListEntry> asSent = lists.decidingEntry(request.address(), now);
+        if (asSent.isPresent() && (entry.isEmpty() || asSent.get().action() == ListAction.ALLOW)) {
+            return asSent;
+        }
+        return entry;
     }
 
     private EdgeDecision decision(RateLimitRule rule, String key, RateLimitOutcome outcome, String subject) {
         if (outcome.allowed()) {
-            return new EdgeDecision(Decision.ALLOWED, rule.name(), rule, outcome, subject, false);
+            return EdgeDecision.counted(Decision.ALLOWED, rule, outcome, subject, false);
         }
         if (rule.enforcement() == Enforcement.SHADOW) {
             shadowRefusals.refused(rule, key, outcome);
-            return new EdgeDecision(Decision.ALLOWED, rule.name(), rule, outcome, subject, true);
+            return EdgeDecision.counted(Decision.ALLOWED, rule, outcome, subject, true);
         }
-        return new EdgeDecision(Decision.RATE_LIMITED, rule.name(), rule, outcome, subject, false);
+        return EdgeDecision.counted(Decision.RATE_LIMITED, rule, outcome, subject, false);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes request events to Kafka without ever making a request wait. A request thread only offers
- * the event to a bounded queue; one sender thread hands events to an idempotent producer, which may
- * block while Kafka is unreachable and its own buffer is full. When the queue is full too, new events
- * are dropped and counted. Nothing else is ever lost: the producer retries what it accepted until its
+ * the event to a queue bounded in events and in bytes; one sender thread hands events to an idempotent
+ * producer, which may block while Kafka is unreachable and its own buffer is full. When the queue is
+ * full too, new events are dropped and counted. Nothing else is ever lost: the producer retries what it accepted until its
  * delivery timeout, and an event it gives up on for a reason that may pass (the broker away, no
  * metadata yet: a retriable error) goes back into the queue. Only events Kafka refuses for good
  * (too large, not authorised) count as failed.
@@ -41,6 +42,8 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     private final Topic<ClientIp, RequestEvent> topic;
     private final Producer<ClientIp, RequestEvent> producer;
     private final BlockingQueue<RequestEvent> queue;
+    private final long maxQueuedBytes;
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final Thread sender;
     private final LongAdder sent = new LongAdder();
     private final LongAdder dropped = new LongAdder();
@@ -53,12 +56,15 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     /**
      * @param producerConfig at least {@code bootstrap.servers}; reliability settings are added here
      * @param queueCapacity events held while the producer cannot take them
+     * @param maxQueuedBytes estimated bytes of those events ({@link #estimatedBytes}) held at most
      */
-    public KafkaEventPublisher(Topic<ClientIp, RequestEvent> topic, Map<String, Object> producerConfig, int queueCapacity) {
+    public KafkaEventPublisher(Topic<ClientIp, RequestEvent> topic, Map<String, Object> producerConfig, int queueCapacity,
+            long maxQueuedBytes) {
         this.topic = topic;
         this.producer = new KafkaProducer<>(withReliability(producerConfig),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.maxQueuedBytes = maxQueuedBytes;
         this.sender = Thread.ofPlatform().name("request-event-sender").daemon().start(this::sendLoop);
     }
 
@@ -80,9 +86,36 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
 
     @Override
     public void publish(RequestEvent event) {
-        if (!running || !queue.offer(event)) {
+        if (!running || !enqueue(event)) {
             dropped.increment();
         }
+    }
+
+    /** Queues the event if both bounds allow it. */
+    private boolean enqueue(RequestEvent event) {
+        long bytes = estimatedBytes(event);
+        if (queuedBytes.addAndGet(bytes) > maxQueuedBytes) {
+            queuedBytes.addAndGet(-bytes);
+            return false;
+        }
+        if (!queue.offer(event)) {
+            queuedBytes.addAndGet(-bytes);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * What an event costs the heap while it waits, roughly: the objects around it and two bytes a
+     * character of its strings (the path, host and User-Agent a client chooses are the part that varies).
+     */
+    static long estimatedBytes(RequestEvent e) {
+        return 320 + 2L * (length(e.method()) + length(e.host()) + length(e.path()) + length(e.userAgent())
+                + length(e.subject()) + length(e.rule()));
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     private void sendLoop() {
@@ -97,6 +130,7 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
                 continue;
             }
             for (RequestEvent event : batch) {
+                queuedBytes.addAndGet(-estimatedBytes(event));
                 send(event);
             }
             batch.clear();
@@ -127,7 +161,7 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     /** Runs on the producer's I/O thread: must not block, so a full queue drops the event. */
     private void requeue(RequestEvent event, Exception error) {
         requeued.increment();
-        if (!queue.offer(event)) {
+        if (!enqueue(event)) {
             dropped.increment();
         }
         if (requeueing.compareAndSet(false, true)) {
@@ -157,6 +191,11 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
 
     public int queued() {
         return queue.size();
+    }
+
+    /** Estimated bytes of the queued events. */
+    public long queuedBytes() {
+        return queuedBytes.get();
     }
 
     /** Sends what is queued (bounded by {@code timeout}), then closes the producer. */

@@ -3,8 +3,10 @@ package io.iptracking.ingest.ip;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.ip.InvalidIpException;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Finds the real client IP of a request. The socket peer is the client unless it is a trusted proxy;
@@ -67,7 +69,51 @@ public final class ClientIpResolver {
         return current;
     }
 
-    boolean isTrusted(ClientIp ip) {
+    /**
+     * The chain's rightmost {@code maxHops} elements, left to right, as the edge passes them on: an
+     * address in canonical form, an obfuscated identifier ({@code unknown}, {@code _hidden}) as it is,
+     * anything else as {@code unknown}. Elements further left were written by whoever sent the request
+     * first and are dropped, so the cost of passing a chain on is bounded too.
+     */
+    public List<String> chain(List<String> headerValues) {
+        ArrayDeque<String> nodes = new ArrayDeque<>();
+        int examined = 0;
+        for (int v = headerValues.size() - 1; v >= 0 && examined < maxHops; v--) {
+            String value = headerValues.get(v);
+            int end = value.length();
+            while (examined++ < maxHops) {
+                int comma = value.lastIndexOf(',', end - 1);
+                String element = value.substring(comma + 1, end);
+                if (!element.isBlank()) {
+                    nodes.addFirst(render(element));
+                }
+                if (comma < 0) {
+                    break;
+                }
+                end = comma;
+            }
+        }
+        return List.copyOf(nodes);
+    }
+
+    private String render(String element) {
+        String node = header == ForwardedHeader.FORWARDED ? forParameter(element) : element.strip();
+        if (node == null) {
+            return UNKNOWN;
+        }
+        ClientIp ip = parseNode(node);
+        if (ip != null) {
+            return ip.toString();
+        }
+        return OBFUSCATED.matcher(node).matches() ? node : UNKNOWN;
+    }
+
+    private static final String UNKNOWN = "unknown";
+    /** RFC 7239 section 6.3: an obfuscated identifier is an underscore and letters, digits, '.', '_', '-'. */
+    private static final Pattern OBFUSCATED = Pattern.compile("unknown|_[A-Za-z0-9._-]{1,64}");
+
+    /** Whether this address is one of the configured trusted proxies. */
+    public boolean isTrusted(ClientIp ip) {
         for (Cidr proxy : trustedProxies) {
             if (proxy.contains(ip)) {
                 return true;
@@ -125,12 +171,20 @@ public final class ClientIpResolver {
 
     /** The {@code for} parameter of one RFC 7239 forwarded-element, unquoted; null if absent or malformed. */
     static String forParameter(String element) {
+        return parameter(element, "for");
+    }
+
+    /**
+     * A parameter ({@code for}, {@code host}, {@code proto}, {@code by}) of one RFC 7239 forwarded-element,
+     * unquoted; null if absent or malformed.
+     */
+    public static String parameter(String element, String name) {
         for (String pair : element.split(";")) {
             int eq = pair.indexOf('=');
             if (eq < 0) {
                 continue;
             }
-            if (!pair.substring(0, eq).strip().toLowerCase(Locale.ROOT).equals("for")) {
+            if (!pair.substring(0, eq).strip().toLowerCase(Locale.ROOT).equals(name)) {
                 continue;
             }
             String value = pair.substring(eq + 1).strip();

@@ -27,14 +27,20 @@ public final class RateLimitRules {
     }
 
     /**
-     * @param method the request method, upper case
-     * @param normalizedPath a path from {@link io.iptracking.ingest.edge.RequestPath#normalize}
+     * Rule paths are already decoded ({@link io.iptracking.ingest.edge.RequestTarget#rulePath()}): decoding
+     * them again would let {@code %2561} match {@code a}, and a literal {@code %} fail to parse.
      */
-    public Optional<RateLimitRule> match(String method, String normalizedPath) {
+    private static final PathContainer.Options DECODED_PATH = PathContainer.Options.create('/', false);
+
+    /**
+     * @param method the request method, upper case
+     * @param rulePath a path as {@link io.iptracking.ingest.edge.RequestTarget#rulePath()} gives it
+     */
+    public Optional<RateLimitRule> match(String method, String rulePath) {
         if (rules.isEmpty()) {
             return Optional.empty();
         }
-        PathContainer path = PathContainer.parsePath(normalizedPath);
+        PathContainer path = PathContainer.parsePath(rulePath, DECODED_PATH);
         for (int i = 0; i < rules.size(); i++) {
             if (rules.get(i).matches(method, path, patterns.get(i))) {
                 return Optional.of(rules.get(i));

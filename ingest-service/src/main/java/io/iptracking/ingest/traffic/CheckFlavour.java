@@ -1,6 +1,5 @@
 package io.iptracking.ingest.traffic;
 
-import io.iptracking.common.event.Decision;
 import io.iptracking.ingest.edge.EdgeDecision;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -13,12 +12,12 @@ import org.eclipse.jetty.server.Request;
  */
 enum CheckFlavour {
 
-    /** nginx {@code auth_request}: the example config sets {@code X-Original-Method} and {@code X-Original-URI}. */
+    /** nginx {@code auth_request}: the example config sets {@code X-Original-Method}, {@code -URI} and {@code -Host}. */
     NGINX("/check/nginx") {
         @Override
         OriginalRequest read(Request request) {
-            return new OriginalRequest(header(request, "X-Original-Method", request.getMethod()),
-                    header(request, "X-Original-URI", "/"), header(request, "X-Original-Host", host(request)));
+            return new OriginalRequest(header(request, "X-Original-Method", null), header(request, "X-Original-URI", null),
+                    header(request, "X-Original-Host", host(request)));
         }
 
         @Override
@@ -31,8 +30,8 @@ enum CheckFlavour {
     TRAEFIK("/check/traefik") {
         @Override
         OriginalRequest read(Request request) {
-            return new OriginalRequest(header(request, "X-Forwarded-Method", request.getMethod()),
-                    header(request, "X-Forwarded-Uri", "/"), header(request, "X-Forwarded-Host", host(request)));
+            return new OriginalRequest(header(request, "X-Forwarded-Method", null), header(request, "X-Forwarded-Uri", null),
+                    header(request, "X-Forwarded-Host", host(request)));
         }
     },
 
@@ -40,8 +39,8 @@ enum CheckFlavour {
     ENVOY("/check/envoy") {
         @Override
         OriginalRequest read(Request request) {
-            String path = request.getHttpURI().getPathQuery();
-            String original = path.length() > prefix().length() ? path.substring(prefix().length()) : "/";
+            String target = request.getHttpURI().getPathQuery();
+            String original = target.length() > prefix().length() ? target.substring(prefix().length()) : "/";
             return new OriginalRequest(request.getMethod(), original, host(request));
         }
     };
@@ -58,9 +57,16 @@ enum CheckFlavour {
 
     abstract OriginalRequest read(Request request);
 
-    /** The status a refusal gets; 403 for blocks, 429 for rate limits where the dialect allows it. */
+    /**
+     * The status a refusal gets: 403 for blocks, 429 for rate limits and the invalid request's own status
+     * where the dialect passes it to the client.
+     */
     int refusalStatus(EdgeDecision decision) {
-        return decision.decision() == Decision.BLOCKED ? 403 : 429;
+        return switch (decision.decision()) {
+            case RATE_LIMITED -> 429;
+            case INVALID -> decision.invalid().status();
+            default -> 403;
+        };
     }
 
     static CheckFlavour forPath(String path) {
@@ -81,7 +87,11 @@ enum CheckFlavour {
         return value == null || value.isEmpty() ? otherwise : value;
     }
 
-    /** Method, raw URI (path and query) and host of the request being decided. */
+    /**
+     * Method, raw URI (path and query) and host of the request being decided, not yet checked. Method
+     * and URI are null when the proxy did not send them: the edge would then decide on another request
+     * than the one the proxy forwards, so the check is refused ({@code missing-check-header}).
+     */
     record OriginalRequest(String method, String uri, String host) {
     }
 }

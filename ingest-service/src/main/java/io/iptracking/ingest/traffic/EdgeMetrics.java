@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The edge's own metrics: decisions by outcome and rule, and the latency the edge adds before a
- * request is refused or handed on. Rule tags name the rate-limit rule or just {@code blocklist} /
- * {@code allowlist}, never a CIDR, to keep the number of series bounded.
+ * request is refused or handed on. Rule tags name the rate-limit rule, the reason an invalid request
+ * was refused, or just {@code blocklist} / {@code allowlist}, never a CIDR, to keep the number of
+ * series bounded.
  */
 public final class EdgeMetrics {
 
@@ -51,6 +52,11 @@ public final class EdgeMetrics {
         if (decision.shadowRefusal()) {
             registry.counter("ipt.edge.shadow.refusals", "rule", rule).increment();
         }
+    }
+
+    /** Jetty answered a request itself: it could not parse it, or the edge failed. */
+    void unparsed(int status) {
+        registry.counter("ipt.edge.requests.unparsed", "status", Integer.toString(status)).increment();
     }
 
     void policyFailed() {

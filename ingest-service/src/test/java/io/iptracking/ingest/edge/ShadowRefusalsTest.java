@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 class ShadowRefusalsTest {
 
-    static final RateLimitRule SHADOW = new RateLimitRule("try-login", List.of("/login"), Set.of(), 2, 4,
+    static final RateLimitRule SHADOW = new RateLimitRule("try-login", List.of("/login"), Set.of(), 2, 4, null,
             Duration.ofMinutes(1), Enforcement.SHADOW, FailMode.OPEN);
     static final RateLimitOutcome REFUSED = new RateLimitOutcome(false, 2, 0, Duration.ofSeconds(60), Duration.ofSeconds(30), false);
 
@@ -50,7 +50,8 @@ class ShadowRefusalsTest {
         EdgePolicy policy = new EdgePolicy(new ClientLists(), new RateLimitRules(List.of(SHADOW)),
                 new LocalRateLimiter(100, Duration.ofMinutes(5), TimeMeter.SYSTEM_MILLISECONDS), null, null, Clock.systemUTC(),
                 new FakeTime());
-        EdgeRequest request = new EdgeRequest(ClientIp.parse("203.0.113.9"), "POST", "example.test", "/login", null, "curl/8");
+        EdgeRequest request = new EdgeRequest(ClientIp.parse("203.0.113.9"), ClientIp.parse("203.0.113.9"), "POST", "example.test",
+                RequestTarget.canonicalize("/login", 8192), null, "curl/8");
         for (int i = 1; i <= 2; i++) {
             EdgeDecision decision = policy.decide(request).join();
             assertThat(decision.decision()).isEqualTo(Decision.ALLOWED);
@@ -85,7 +86,7 @@ class ShadowRefusalsTest {
         assertThat(lines.list.get(1).getFormattedMessage()).contains("refused 1000 request(s)", "198.51.100.99",
                 "next token in 30000 ms");
 
-        RateLimitRule other = new RateLimitRule("admin", List.of("/admin/**"), Set.of(), 2, 4, Duration.ofMinutes(1),
+        RateLimitRule other = new RateLimitRule("admin", List.of("/admin/**"), Set.of(), 2, 4, null, Duration.ofMinutes(1),
                 Enforcement.SHADOW, FailMode.OPEN);
         refusals.refused(other, "admin:ip:198.51.100.1", REFUSED);
         assertThat(lines.list).as("each rule has its own line").hasSize(3);

@@ -45,7 +45,7 @@ class KafkaEventPublisherIT {
         // A short metadata wait, so that the sender thread, blocked on the missing broker, gives events
         // back to the queue quickly; the queue is full, so most of those are dropped too, and counted.
         Map<String, Object> config = Map.of("bootstrap.servers", "127.0.0.1:" + port, "max.block.ms", 300);
-        try (KafkaEventPublisher publisher = new KafkaEventPublisher(Topics.REQUESTS, config, QUEUE);
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(Topics.REQUESTS, config, QUEUE, Long.MAX_VALUE);
                 TestKafka kafka = TestKafka.start()) {
             for (int i = 0; i < EVENTS; i++) {
                 publisher.publish(event(i));

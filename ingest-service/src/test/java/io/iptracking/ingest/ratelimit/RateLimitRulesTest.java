@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iptracking.common.ip.ClientIp;
-import io.iptracking.ingest.edge.RequestPath;
+import io.iptracking.ingest.edge.RequestTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 class RateLimitRulesTest {
 
     static RateLimitRule sensitive() {
-        return new RateLimitRule("sensitive", List.of("/login", "/admin/**"), Set.of(), 5, 10,
+        return new RateLimitRule("sensitive", List.of("/login", "/admin/**"), Set.of(), 5, 10, null,
                 Duration.ofMinutes(1), Enforcement.ENFORCE, FailMode.OPEN);
     }
 
-    private final RateLimitRule api = new RateLimitRule("api-writes", List.of("/api/**"), Set.of("post", "PUT"), 100, 1000,
+    private final RateLimitRule api = new RateLimitRule("api-writes", List.of("/api/**"), Set.of("post", "PUT"), 100, 1000, null,
             Duration.ofMinutes(1), Enforcement.SHADOW, FailMode.CLOSED);
     private final RateLimitRules rules = new RateLimitRules(List.of(sensitive(), api));
 
@@ -45,7 +45,7 @@ class RateLimitRulesTest {
             GET    | /api/orders          | none
             """)
     void firstMatchingRuleCountsTheRequest(String method, String rawPath, String expected) {
-        assertThat(rules.match(method, RequestPath.normalize(rawPath)).map(RateLimitRule::name).orElse(null))
+        assertThat(rules.match(method, RequestTarget.canonicalize(rawPath, 8192).rulePath()).map(RateLimitRule::name).orElse(null))
                 .isEqualTo(expected);
     }
 
@@ -67,19 +67,19 @@ class RateLimitRulesTest {
 
     @Test
     void rejectsBadRules() {
-        assertThatThrownBy(() -> new RateLimitRule("bad name", List.of("/x"), Set.of(), 1, 1, Duration.ofMinutes(1),
+        assertThatThrownBy(() -> new RateLimitRule("bad name", List.of("/x"), Set.of(), 1, 1, null, Duration.ofMinutes(1),
                 Enforcement.ENFORCE, FailMode.OPEN))
                 .hasMessage("a rule name must be 1-64 letters, digits, '-' or '_' (it appears in headers and keys), was 'bad name'");
-        assertThatThrownBy(() -> new RateLimitRule("r", List.of(), Set.of(), 1, 1, Duration.ofMinutes(1),
+        assertThatThrownBy(() -> new RateLimitRule("r", List.of(), Set.of(), 1, 1, null, Duration.ofMinutes(1),
                 Enforcement.ENFORCE, FailMode.OPEN))
                 .hasMessage("rule 'r' needs at least one path pattern");
-        assertThatThrownBy(() -> new RateLimitRule("r", List.of("admin"), Set.of(), 1, 1, Duration.ofMinutes(1),
+        assertThatThrownBy(() -> new RateLimitRule("r", List.of("admin"), Set.of(), 1, 1, null, Duration.ofMinutes(1),
                 Enforcement.ENFORCE, FailMode.OPEN))
                 .hasMessage("rule 'r': path pattern 'admin' must start with '/'");
-        assertThatThrownBy(() -> new RateLimitRule("r", List.of("/x"), Set.of(), 0, 1, Duration.ofMinutes(1),
+        assertThatThrownBy(() -> new RateLimitRule("r", List.of("/x"), Set.of(), 0, 1, null, Duration.ofMinutes(1),
                 Enforcement.ENFORCE, FailMode.OPEN))
                 .hasMessage("a limit must allow at least 1 request, was 0");
-        assertThatThrownBy(() -> new RateLimitRule("r", List.of("/x"), Set.of(), 1, 1, Duration.ZERO,
+        assertThatThrownBy(() -> new RateLimitRule("r", List.of("/x"), Set.of(), 1, 1, null, Duration.ZERO,
                 Enforcement.ENFORCE, FailMode.OPEN))
                 .hasMessage("a limit's period must be positive, was PT0S");
         assertThatThrownBy(() -> new RateLimitRules(List.of(sensitive(), sensitive())))

@@ -6,6 +6,7 @@ import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.ingest.edge.EdgePolicy;
 import io.iptracking.ingest.ip.ClientIpResolver;
+import io.iptracking.ingest.ip.EmbeddedIpv4;
 import io.iptracking.ingest.ip.ForwardedHeader;
 import io.iptracking.ingest.lists.ClientLists;
 import io.iptracking.ingest.ratelimit.Enforcement;
@@ -33,15 +34,17 @@ final class InMemoryEdge implements AutoCloseable {
     final TrafficServer server;
 
     InMemoryEdge(Mode mode, String upstreamUrl, Duration responseTimeout, Clock clock) {
-        RateLimitRule sensitive = new RateLimitRule("sensitive", List.of("/login", "/admin/**"), Set.of(), 2, 4,
+        RateLimitRule sensitive = new RateLimitRule("sensitive", List.of("/login", "/admin/**"), Set.of(), 2, 4, null,
                 Duration.ofMinutes(1), Enforcement.ENFORCE, FailMode.OPEN);
         EdgePolicy policy = new EdgePolicy(lists, new RateLimitRules(List.of(sensitive)),
                 new LocalRateLimiter(1000, Duration.ofMinutes(5), TimeMeter.SYSTEM_MILLISECONDS), null, null, clock,
                 TimeMeter.SYSTEM_NANOTIME);
         ClientIpResolver resolver = new ClientIpResolver(List.of(Cidr.parse("127.0.0.1/32")), ForwardedHeader.X_FORWARDED_FOR, 20);
-        EdgeHandler handler = new EdgeHandler(mode, policy, resolver, events::add, new EdgeMetrics(new SimpleMeterRegistry()),
-                clock, UpstreamProxies.forMode(mode, URI.create(upstreamUrl), Duration.ofSeconds(1), responseTimeout, 64));
-        server = new TrafficServer("127.0.0.1", 0, handler);
+        EdgeMetrics metrics = new EdgeMetrics(new SimpleMeterRegistry());
+        EdgeHandler handler = new EdgeHandler(mode, policy, new RequestReader(resolver, EmbeddedIpv4.DEFAULT, 8192, 100, false),
+                events::add, metrics, clock, UpstreamProxies.forMode(mode, URI.create(upstreamUrl), Duration.ofSeconds(1),
+                        responseTimeout, 64, resolver, List.of("X-Real-IP", "Forwarded"), false));
+        server = new TrafficServer("127.0.0.1", 0, handler, 16 * 1024, handler.unparsedRequests());
         server.start();
     }
 
