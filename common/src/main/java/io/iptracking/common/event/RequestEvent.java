@@ -14,10 +14,12 @@ import java.util.UUID;
  * @param timestamp when the edge received the request, edge clock, UTC; windows use it (event time)
  * @param ip the resolved client IP
  * @param method the HTTP method as received
- * @param host the Host (or forwarded host) header; null when the request had none
- * @param path the request path as the edge's rules see it: percent-decoded and normalized (no query
- *     string, fragment, {@code ;} parameters, dot segments, repeated or trailing slashes; lower-cased;
- *     at most 2,048 characters), so that a disguised path counts where it lands
+ * @param host the Host (or, in check mode, the original host) header; null when the request had none
+ * @param path the request path as the edge's rules see it: the whole target canonicalized (decoded,
+ *     dot and empty segments resolved), then without query string, {@code ;} parameters, trailing dots
+ *     or spaces of a segment or trailing slash, lower-cased, at most 2,048 characters, so that a
+ *     disguised path counts where it lands; for an {@link Decision#INVALID} request, the request's own
+ *     path with every character outside printable ASCII percent-encoded
  * @param status the response status sent to the client; null in {@link Mode#CHECK}, where the edge
  *     never sees the upstream's answer
  * @param latencyMs time spent at the edge until the response (proxy) or the decision (check); null

@@ -78,7 +78,14 @@ public record RequestTarget(String path, String query, String rulePath) {
         }
         String rawPath = queryAt < 0 ? target : target.substring(0, queryAt);
         String query = queryAt < 0 ? null : canonicalQuery(target.substring(queryAt + 1));
-        return fromDecodedPath(decode(rawPath), query);
+        return fromDecodedPath(decode(rawPath), query, true);
+    }
+
+    /** {@link #canonicalize} without the shortcut for paths that are already canonical, for tests. */
+    static RequestTarget canonicalizeWithoutShortcut(String target) {
+        RequestTarget shortcut = canonicalize(target, Integer.MAX_VALUE);
+        int queryAt = target.indexOf('?');
+        return fromDecodedPath(decode(queryAt < 0 ? target : target.substring(0, queryAt)), shortcut.query(), false);
     }
 
     /** The start of {@link #rulePath()} that request events carry. */
@@ -91,7 +98,12 @@ public record RequestTarget(String path, String query, String rulePath) {
         return query == null ? path : path + "?" + query;
     }
 
-    private static RequestTarget fromDecodedPath(String decoded, String query) {
+    private static RequestTarget fromDecodedPath(String decoded, String query, boolean shortcut) {
+        if (shortcut && isAlreadyCanonical(decoded)) {
+            // Most paths (/products/42, /static/app.js): nothing to resolve or encode.
+            String rules = decoded.length() > 1 && decoded.endsWith("/") ? decoded.substring(0, decoded.length() - 1) : decoded;
+            return new RequestTarget(decoded, query, rules.toLowerCase(Locale.ROOT));
+        }
         List<String> segments = new ArrayList<>();
         int start = 1;
         while (start <= decoded.length()) {
@@ -137,6 +149,27 @@ public record RequestTarget(String path, String query, String rulePath) {
         }
         String rules = rulePath.isEmpty() ? "/" : rulePath.toString().toLowerCase(Locale.ROOT);
         return new RequestTarget(path.toString(), query, rules);
+    }
+
+    /**
+     * Whether the general path below would give {@code decoded} itself as the path: only characters
+     * written literally, no empty segment (but a trailing slash), no segment that starts or ends with a
+     * dot (dot segments, dots only, trailing dots), no parameters, no spaces.
+     */
+    private static boolean isAlreadyCanonical(String decoded) {
+        char previous = '/';
+        for (int i = 1; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c == '/') {
+                if (previous == '/' || previous == '.') {
+                    return false;
+                }
+            } else if (!isLiteral(c) || c == ';' || (c == '.' && previous == '/')) {
+                return false;
+            }
+            previous = c;
+        }
+        return previous != '.';
     }
 
     /**

@@ -150,11 +150,29 @@ public final class ClientIpResolver {
             }
             address = node.substring(0, colon);
         }
+        if (!looksLikeAnAddress(address)) {
+            // Garbage ends here, without the cost of a parse that throws.
+            return null;
+        }
         try {
             return ClientIp.parse(address);
         } catch (InvalidIpException e) {
             return null;
         }
+    }
+
+    /** Only hex digits, ':' and '.', as every IPv4 and IPv6 literal (without zone) is written. */
+    private static boolean looksLikeAnAddress(String address) {
+        if (address.isEmpty() || address.length() > 45) {
+            return false;
+        }
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isPort(String node, int colon) {

@@ -30,6 +30,7 @@ class RequestTargetFuzzTest {
                 .as("only visible ASCII is forwarded: %s", forwarded).isTrue();
         assertThat(canonical.path()).doesNotContain("//").doesNotContainPattern("(?i)%2f|%5c")
                 .doesNotContainPattern("/\\.\\.?(/|$)");
+        assertThat(RequestTarget.canonicalizeWithoutShortcut(target)).as("the shortcut changes nothing").isEqualTo(canonical);
         RequestTarget again = RequestTarget.canonicalize(forwarded, Integer.MAX_VALUE);
         assertThat(again).as("canonicalizing what is forwarded changes nothing").isEqualTo(canonical);
         assertThat(canonical.rulePath()).startsWith("/");

@@ -51,6 +51,7 @@ class RequestTargetTest {
         RequestTarget target = RequestTarget.canonicalize(raw, MAX);
         assertThat(target.forwardedPathQuery()).isEqualTo(forwarded);
         assertThat(target.rulePath()).isEqualTo(rulePath);
+        assertThat(RequestTarget.canonicalizeWithoutShortcut(raw)).isEqualTo(target);
         RequestTarget again = RequestTarget.canonicalize(target.forwardedPathQuery(), MAX);
         assertThat(again).as("what the upstream receives canonicalizes to itself and to the same rule path")
                 .isEqualTo(target);

@@ -73,6 +73,25 @@ class KafkaEventPublisherIT {
         }
     }
 
+    @Test
+    void theQueueIsBoundedInBytesAsWellAsInEvents() throws IOException {
+        // Events as large as a client can make them: a 2,048-character path and a 512-character User-Agent.
+        RequestEvent large = new RequestEvent(UUID.randomUUID(), Instant.parse("2026-11-24T10:00:00Z"),
+                ClientIp.parse("198.51.100.1"), "GET", "h".repeat(261), "/" + "p".repeat(2047), 200, 1L, "u".repeat(512),
+                null, Decision.ALLOWED, null, Mode.PROXY);
+        long tenEvents = 10 * KafkaEventPublisher.estimatedBytes(large);
+        Map<String, Object> config = Map.of("bootstrap.servers", "127.0.0.1:" + FreePorts.one(), "max.block.ms", 5_000);
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(Topics.REQUESTS, config, 100_000, tenEvents)) {
+            for (int i = 0; i < 1_000; i++) {
+                publisher.publish(large);
+            }
+            // Ten events' bytes are held; the sender may have taken one more out to send it (it blocks on
+            // the missing broker for up to max.block.ms, far longer than this loop).
+            assertThat(publisher.queuedBytes()).isLessThanOrEqualTo(tenEvents);
+            assertThat(publisher.dropped()).isBetween(989L, 990L);
+        }
+    }
+
     /**
      * Forwards connections made to a local port to the broker: those accepted from when it opens until it
      * closes (those already forwarded go on until either side ends them).

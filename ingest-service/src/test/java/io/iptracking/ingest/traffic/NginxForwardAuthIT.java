@@ -125,6 +125,31 @@ class NginxForwardAuthIT {
         assertThat(refused.headers().firstValue("Retry-After")).isEmpty();
     }
 
+    @Test
+    void aPathPaddedWithDotSegmentsStillCountsAsTheRuleItNames() throws Exception {
+        // nginx resolves the padding itself and forwards /login; the edge decides on nginx's raw
+        // $request_uri and must reach the same path.
+        String padded = "/.".repeat(1030) + "/login";
+        assertThat(get("/login", "192.0.2.45").statusCode()).isEqualTo(200);
+        assertThat(get("/login", "192.0.2.45").statusCode()).isEqualTo(200);
+        assertThat(get(padded, "192.0.2.45").statusCode()).isEqualTo(429);
+        await().atMost(Duration.ofSeconds(5)).until(() -> edge.events.stream().filter(e -> e.ip().toString().equals("192.0.2.45")).count() == 3);
+        assertThat(edge.events).filteredOn(e -> e.ip().toString().equals("192.0.2.45")).extracting(e -> e.path())
+                .containsOnly("/login");
+    }
+
+    @Test
+    void anInvalidRequestReachesTheClientAs400() throws Exception {
+        HttpResponse<String> refused = get("/admin%2fusers", "192.0.2.46");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).isEqualTo("Bad Request\n");
+        await().atMost(Duration.ofSeconds(5)).until(() -> edge.events.stream().anyMatch(e -> e.ip().toString().equals("192.0.2.46")));
+        assertThat(edge.events).filteredOn(e -> e.ip().toString().equals("192.0.2.46")).singleElement().satisfies(e -> {
+            assertThat(e.decision()).isEqualTo(Decision.INVALID);
+            assertThat(e.rule()).isEqualTo("ambiguous-separator");
+        });
+    }
+
     private HttpResponse<String> get(String path, String clientIp) throws IOException, InterruptedException {
         // The test client stands for a trusted load balancer in front of nginx, which names the client.
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginxPort + path))
