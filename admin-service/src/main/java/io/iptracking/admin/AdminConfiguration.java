@@ -17,20 +17,20 @@ import io.iptracking.admin.lists.ListChanges;
 import io.iptracking.admin.lists.ListEntries;
 import io.iptracking.admin.lists.Outbox;
 import io.iptracking.admin.web.ApiKey;
-import io.iptracking.common.kafka.TopicCreation;
 import io.iptracking.common.privacy.IpTruncation;
 import io.iptracking.common.kafka.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -118,12 +118,16 @@ class AdminConfiguration {
         return new AutoBlockPolicy(a.enabled(), a.rules(), a.minSeverity(), a.duration(), changes, entries, clock);
     }
 
+    /** Created at start-up, compacted, before anything writes to it: a topic the broker auto-created would not be. */
+    @Bean
+    KafkaAdmin.NewTopics blocklistTopicSettings(AdminProperties p) {
+        return new KafkaAdmin.NewTopics(Topics.BLOCKLIST.newTopic(p.kafka().replicationFactor()));
+    }
+
     @Bean(destroyMethod = "close")
-    BlocklistTopic blocklistTopic(AdminProperties p) {
-        // Created here, compacted, before anything writes to it: an auto-created topic would not be.
-        TopicCreation.ensureExist(p.kafka().bootstrapServers(), p.kafka().replicationFactor(), p.kafka().timeout(),
-                List.of(Topics.BLOCKLIST));
-        return new KafkaBlocklistTopic(Topics.BLOCKLIST, p.kafka().bootstrapServers(), p.kafka().timeout());
+    BlocklistTopic blocklistTopic(AdminProperties p, KafkaProperties kafka) {
+        return new KafkaBlocklistTopic(Topics.BLOCKLIST, kafka.buildProducerProperties(), kafka.buildConsumerProperties(),
+                p.kafka().timeout());
     }
 
     @Bean(destroyMethod = "close")

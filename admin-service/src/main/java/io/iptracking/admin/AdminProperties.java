@@ -8,7 +8,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.List;
@@ -35,9 +34,11 @@ public record AdminProperties(
         @Valid @NotNull @DefaultValue Retention retention,
         @Valid @NotNull @DefaultValue AutoBlock autoBlock) {
 
-    /** The broker, and the replication factor used when admin creates its topics on a fresh cluster. */
+    /**
+     * The replication factor used when admin creates its topics on a fresh cluster, and how long a
+     * call to Kafka may take. The broker and client settings are Spring Boot's {@code spring.kafka.*}.
+     */
     public record Kafka(
-            @NotBlank @DefaultValue("127.0.0.1:9092") String bootstrapServers,
             @Min(1) @DefaultValue("1") int replicationFactor,
             @NotNull @DefaultValue("10s") Duration timeout) {
     }

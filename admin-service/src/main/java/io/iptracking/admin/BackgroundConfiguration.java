@@ -2,22 +2,22 @@ package io.iptracking.admin;
 
 import io.iptracking.admin.flags.AutoBlockPolicy;
 import io.iptracking.admin.flags.FlagStore;
-import io.iptracking.admin.kafka.TopicConsumer;
+import io.iptracking.admin.kafka.TopicFeeds;
 import io.iptracking.admin.lists.BlocklistRelay;
 import io.iptracking.admin.requestlog.RequestLogWriter;
 import io.iptracking.admin.requestlog.Retention;
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.ip.ClientIp;
-import io.iptracking.common.kafka.TopicCreation;
 import io.iptracking.common.kafka.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
@@ -25,7 +25,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 /**
  * What only the running service does: relay the outbox continuously, consume flags and requests,
@@ -41,12 +44,24 @@ class BackgroundConfiguration {
     static final String FLAGS_GROUP = "admin-service.flags";
     static final String REQUEST_LOG_GROUP = "admin-service.request-log";
 
-    @Bean(destroyMethod = "close")
-    TopicConsumer<ClientIp, FlaggedIp> flagConsumer(AdminProperties p, FlagStore flags, AutoBlockPolicy autoBlock, Clock clock,
-            MeterRegistry registry) {
+    /** The topics admin reads and its dead-letter topics, created at start-up with the catalogue's settings. */
+    @Bean
+    KafkaAdmin.NewTopics consumedTopics(AdminProperties p) {
+        return new KafkaAdmin.NewTopics(Stream.of(Topics.FLAGGED, Topics.ENRICHED_REQUESTS, Topics.REQUESTS_DLQ, Topics.FLAGGED_DLQ)
+                .map(t -> t.newTopic(p.kafka().replicationFactor())).toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    TopicFeeds topicFeeds(KafkaProperties kafka, MeterRegistry registry) {
+        return new TopicFeeds(kafka, registry);
+    }
+
+    @Bean
+    ConcurrentMessageListenerContainer<ClientIp, FlaggedIp> flagFeed(TopicFeeds feeds, FlagStore flags, AutoBlockPolicy autoBlock,
+            Clock clock, MeterRegistry registry) {
         Counter autoBlocks = Counter.builder("ipt.admin.autoblock.blocks").description("Blocks made by the auto-block policy")
                 .register(registry);
-        return new TopicConsumer<>("flags", Topics.FLAGGED, p.kafka().bootstrapServers(), FLAGS_GROUP, 500, batch -> {
+        return feeds.feed("flags", Topics.FLAGGED, FLAGS_GROUP, 500, Topics.FLAGGED_DLQ, batch -> {
             for (FlaggedIp flag : flags.insertNew(batch, clock.instant())) {
                 try {
                     autoBlock.consider(flag).ifPresent(b -> autoBlocks.increment());
@@ -55,14 +70,14 @@ class BackgroundConfiguration {
                     log.warn("Auto-block of {} after flag {} failed: {}", flag.ip(), flag.flagId(), e.toString());
                 }
             }
-        }, registry);
+        });
     }
 
-    @Bean(destroyMethod = "close")
-    TopicConsumer<ClientIp, EnrichedRequestEvent> requestLogConsumer(AdminProperties p, RequestLogWriter writer,
-            MeterRegistry registry) {
-        return new TopicConsumer<>("request-log", Topics.ENRICHED_REQUESTS, p.kafka().bootstrapServers(), REQUEST_LOG_GROUP,
-                p.requestLog().maxBatch(), writer::write, registry);
+    @Bean
+    ConcurrentMessageListenerContainer<ClientIp, EnrichedRequestEvent> requestLogFeed(TopicFeeds feeds, AdminProperties p,
+            RequestLogWriter writer) {
+        return feeds.feed("request-log", Topics.ENRICHED_REQUESTS, REQUEST_LOG_GROUP, p.requestLog().maxBatch(),
+                Topics.REQUESTS_DLQ, writer::write);
     }
 
     @Bean(destroyMethod = "shutdownNow")
@@ -71,16 +86,15 @@ class BackgroundConfiguration {
     }
 
     /**
-     * Start-up order: topics, then retention (which creates today's partitions) before the request
-     * log is fed, then the consumers and the relay (which reconciles first).
+     * Start-up order, after the topics were created ({@link KafkaAdmin}, when the context is ready):
+     * retention (which creates today's partitions) before the request log is fed, then the feeds and
+     * the relay (which reconciles first).
      */
     @Bean
     ApplicationRunner startBackgroundWork(AdminProperties p, Retention retention, ScheduledExecutorService schedule,
-            TopicConsumer<ClientIp, FlaggedIp> flagConsumer, TopicConsumer<ClientIp, EnrichedRequestEvent> requestLogConsumer,
-            BlocklistRelay relay) {
+            ConcurrentMessageListenerContainer<ClientIp, FlaggedIp> flagFeed,
+            ConcurrentMessageListenerContainer<ClientIp, EnrichedRequestEvent> requestLogFeed, BlocklistRelay relay) {
         return args -> {
-            TopicCreation.ensureExist(p.kafka().bootstrapServers(), p.kafka().replicationFactor(), p.kafka().timeout(),
-                    List.of(Topics.FLAGGED, Topics.ENRICHED_REQUESTS));
             retention.run();
             long every = p.retention().interval().toMillis();
             schedule.scheduleWithFixedDelay(() -> {
@@ -90,9 +104,9 @@ class BackgroundConfiguration {
                     log.warn("Retention pass failed; next in {}: {}", p.retention().interval(), e.toString());
                 }
             }, every, every, TimeUnit.MILLISECONDS);
-            flagConsumer.start();
+            flagFeed.start();
             if (p.requestLog().enabled()) {
-                requestLogConsumer.start();
+                requestLogFeed.start();
             }
             relay.start();
         };

@@ -2,7 +2,7 @@ package io.iptracking.admin;
 
 import static org.awaitility.Awaitility.await;
 
-import io.iptracking.admin.kafka.TopicConsumer;
+import io.iptracking.admin.kafka.TopicFeeds;
 import io.iptracking.admin.requestlog.RequestLogWriter;
 import io.iptracking.admin.requestlog.SensitivePaths;
 import io.iptracking.common.event.Decision;
@@ -42,7 +42,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 /**
  * The admin service's two headline figures, each against a reference measured in the same run on
@@ -72,7 +74,7 @@ public final class AdminBenchmark {
             properties.put("spring.datasource.url", db.jdbcUrl());
             properties.put("spring.datasource.username", db.username());
             properties.put("spring.datasource.password", db.password());
-            properties.put("admin.kafka.bootstrap-servers", kafka.bootstrapServers());
+            properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
             properties.put("admin.security.api-keys", ApiClient.apiKeysProperty());
             properties.put("admin.request-log.enabled", "false"); // the ingest run below feeds its own consumer
             properties.put("server.port", "0");
@@ -174,9 +176,12 @@ public final class AdminBenchmark {
             producer.flush();
         }
         double ours;
-        try (TopicConsumer<ClientIp, EnrichedRequestEvent> consumer = new TopicConsumer<>("bench", Topics.ENRICHED_REQUESTS,
-                kafka.bootstrapServers(), "bench-" + UUID.randomUUID(), BATCH, writer::write, new SimpleMeterRegistry())) {
-            consumer.start();
+        KafkaProperties client = new KafkaProperties();
+        client.setBootstrapServers(List.of(kafka.bootstrapServers()));
+        ConcurrentMessageListenerContainer<ClientIp, EnrichedRequestEvent> feed = new TopicFeeds(client, new SimpleMeterRegistry())
+                .feed("bench", Topics.ENRICHED_REQUESTS, "bench-" + UUID.randomUUID(), BATCH, Topics.REQUESTS_DLQ, writer::write);
+        feed.start();
+        try {
             // Sustained rate: from the first stored batch (after the group join, which is a fixed cost
             // of a few seconds) to the last. The aggregates count exactly the rows inserted, and stay a
             // small table to poll.
@@ -185,6 +190,8 @@ public final class AdminBenchmark {
             long start = System.nanoTime();
             await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20)).until(() -> storedRows(jdbc) >= ROWS);
             ours = (ROWS - first) / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            feed.stop();
         }
 
         jdbc.sql("truncate request_log, request_hourly").update();

@@ -14,7 +14,7 @@ final class AdminTestProperties {
         registry.add("spring.datasource.url", db::jdbcUrl);
         registry.add("spring.datasource.username", db::username);
         registry.add("spring.datasource.password", db::password);
-        registry.add("admin.kafka.bootstrap-servers", kafka::bootstrapServers);
+        registry.add("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
         registry.add("admin.security.api-keys", ApiClient::apiKeysProperty);
         // Tests call reconcile() themselves; the start-up pass still runs.
         registry.add("admin.lists.reconcile-interval", () -> "1h");

@@ -117,7 +117,7 @@ class CommandLineIT {
     @Test
     void anUnreachableDatabaseFailsWithOne() {
         Run down = AdminCommandLineRunner.run(Map.of("spring.datasource.url", "jdbc:postgresql://127.0.0.1:1/none",
-                "spring.datasource.hikari.initialization-fail-timeout", "1", "admin.kafka.bootstrap-servers", KAFKA.bootstrapServers()),
+                "spring.datasource.hikari.initialization-fail-timeout", "1", "spring.kafka.bootstrap-servers", KAFKA.bootstrapServers()),
                 "list-blocks");
         assertThat(down.exitCode()).as(down.toString()).isEqualTo(AdminCommandLine.FAILED);
         assertThat(down.err()).startsWith("admin-service: database (ADMIN_DB_URL): ");
@@ -125,7 +125,7 @@ class CommandLineIT {
 
     private Run run(String... args) {
         return AdminCommandLineRunner.run(Map.of("spring.datasource.url", DB.jdbcUrl(), "spring.datasource.username", DB.username(),
-                "spring.datasource.password", DB.password(), "admin.kafka.bootstrap-servers", KAFKA.bootstrapServers()), args);
+                "spring.datasource.password", DB.password(), "spring.kafka.bootstrap-servers", KAFKA.bootstrapServers()), args);
     }
 
     private List<ConsumerRecord<Cidr, ListEntry>> awaitRecords(Cidr cidr, int count) {

@@ -2,7 +2,6 @@ package io.iptracking.ingest;
 
 import io.github.bucket4j.TimeMeter;
 import io.iptracking.common.ip.Cidr;
-import io.iptracking.common.kafka.TopicCreation;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.privacy.Pseudonymizer;
 import io.iptracking.ingest.auth.BearerTokens;
@@ -24,20 +23,18 @@ import io.iptracking.ingest.traffic.RequestReader;
 import io.iptracking.ingest.traffic.TrafficServer;
 import io.iptracking.ingest.traffic.UpstreamProxies;
 import io.lettuce.core.RedisURI;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
 
 /** Wires the edge: the one place where configuration meets the parts. */
 @Configuration(proxyBeanMethods = false)
@@ -61,22 +58,16 @@ class IngestConfiguration {
         return new ClientLists();
     }
 
+    /** Created at start-up with the catalogue's settings: a topic the broker auto-created would not have them. */
+    @Bean
+    KafkaAdmin.NewTopics edgeTopics(IngestProperties p) {
+        return new KafkaAdmin.NewTopics(Topics.REQUESTS.newTopic(p.kafka().replicationFactor()),
+                Topics.BLOCKLIST.newTopic(p.kafka().replicationFactor()));
+    }
+
     @Bean(initMethod = "start", destroyMethod = "close")
-    ListFeed listFeed(IngestProperties p, ClientLists lists, Clock clock, MeterRegistry registry) {
-        TopicCreation.ensureExist(p.kafka().bootstrapServers(), p.kafka().replicationFactor(), Duration.ofSeconds(10),
-                List.of(Topics.REQUESTS, Topics.BLOCKLIST));
-        ListFeed feed = new ListFeed(Topics.BLOCKLIST, lists,
-                Map.of("bootstrap.servers", p.kafka().bootstrapServers()), clock);
-        Gauge.builder("ipt.edge.lists.entries", lists, ClientLists::blockCount).tag("list", "block")
-                .description("Entries held in memory").register(registry);
-        Gauge.builder("ipt.edge.lists.entries", lists, ClientLists::allowCount).tag("list", "allow").register(registry);
-        Gauge.builder("ipt.edge.lists.lag", feed, ListFeed::lag)
-                .description("List records not yet read by this instance").register(registry);
-        FunctionCounter.builder("ipt.edge.lists.unreadable", feed, ListFeed::unreadable)
-                .description("List records skipped because they could not be read").register(registry);
-        FunctionCounter.builder("ipt.edge.lists.feed.failures", feed, ListFeed::failures)
-                .description("Times reading the list topic failed and started again a second later").register(registry);
-        return feed;
+    ListFeed listFeed(KafkaProperties kafka, ClientLists lists, Clock clock) {
+        return new ListFeed(Topics.BLOCKLIST, lists, kafka.buildConsumerProperties(), clock);
     }
 
     @Bean(destroyMethod = "close")
@@ -85,19 +76,14 @@ class IngestConfiguration {
     }
 
     @Bean
-    FailoverRateLimiter rateLimiter(IngestProperties p, BucketStoreConnection store, MeterRegistry registry) {
+    FailoverRateLimiter rateLimiter(IngestProperties p, BucketStoreConnection store) {
         IngestProperties.RateLimit rl = p.rateLimit();
         Duration longestPeriod = rl.effectiveRules().stream().map(RateLimitRule::period).max(Duration::compareTo)
                 .orElse(Duration.ofMinutes(1));
-        FailoverRateLimiter limiter = new FailoverRateLimiter(
+        return new FailoverRateLimiter(
                 new RedisRateLimiter(store, rl.keyPrefix(), rl.redisTimeout(), TimeMeter.SYSTEM_MILLISECONDS),
                 new LocalRateLimiter(rl.localMaxBuckets(), longestPeriod, TimeMeter.SYSTEM_MILLISECONDS),
                 rl.retryInterval(), TimeMeter.SYSTEM_NANOTIME);
-        Gauge.builder("ipt.edge.ratelimit.local", limiter, l -> l.isDegraded() ? 1 : 0)
-                .description("1 while rate limits are counted per instance because Redis failed").register(registry);
-        FunctionCounter.builder("ipt.edge.ratelimit.store.errors", limiter, FailoverRateLimiter::storeErrors)
-                .description("Failed calls to the rate-limit store (Redis)").register(registry);
-        return limiter;
     }
 
     /**
@@ -105,16 +91,11 @@ class IngestConfiguration {
      * from memory never tells the failover that Redis is back.
      */
     @Bean
-    RememberedRefusals rememberedRefusals(FailoverRateLimiter limiter, MeterRegistry registry) {
+    RememberedRefusals rememberedRefusals(FailoverRateLimiter limiter) {
         // At most a second: a hammering client costs one Redis check a second, and a Redis that lost its
         // buckets is believed for no longer than that. As many clients as the Redis limiter keeps bucket
         // proxies for: ~100 bytes each.
-        RememberedRefusals refusals = new RememberedRefusals(limiter, Duration.ofSeconds(1), 100_000,
-                TimeMeter.SYSTEM_NANOTIME);
-        FunctionCounter.builder("ipt.edge.ratelimit.remembered.refusals", refusals, RememberedRefusals::answeredFromMemory)
-                .description("Requests refused without asking Redis: their bucket had refused and had no token yet")
-                .register(registry);
-        return refusals;
+        return new RememberedRefusals(limiter, Duration.ofSeconds(1), 100_000, TimeMeter.SYSTEM_NANOTIME);
     }
 
     @Bean
@@ -145,23 +126,9 @@ class IngestConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaEventPublisher eventPublisher(IngestProperties p, MeterRegistry registry) {
-        KafkaEventPublisher publisher = new KafkaEventPublisher(Topics.REQUESTS,
-                Map.of("bootstrap.servers", p.kafka().bootstrapServers()), p.events().queueCapacity(),
+    KafkaEventPublisher eventPublisher(IngestProperties p, KafkaProperties kafka) {
+        return new KafkaEventPublisher(Topics.REQUESTS, kafka.buildProducerProperties(), p.events().queueCapacity(),
                 p.events().queueMaxBytes().toBytes());
-        FunctionCounter.builder("ipt.edge.events.sent", publisher, KafkaEventPublisher::sent)
-                .description("Request events acknowledged by Kafka").register(registry);
-        FunctionCounter.builder("ipt.edge.events.dropped", publisher, KafkaEventPublisher::dropped)
-                .description("Request events dropped because Kafka was away for too long").register(registry);
-        FunctionCounter.builder("ipt.edge.events.failed", publisher, KafkaEventPublisher::failed)
-                .description("Request events Kafka refused with an error that retrying cannot fix").register(registry);
-        FunctionCounter.builder("ipt.edge.events.requeued", publisher, KafkaEventPublisher::requeued)
-                .description("Request events queued again after Kafka did not take them (broker away)").register(registry);
-        Gauge.builder("ipt.edge.events.queued", publisher, KafkaEventPublisher::queued)
-                .description("Request events waiting for the producer").register(registry);
-        Gauge.builder("ipt.edge.events.queued.bytes", publisher, KafkaEventPublisher::queuedBytes)
-                .description("Estimated bytes of the request events waiting for the producer").register(registry);
-        return publisher;
     }
 
     @Bean

@@ -150,9 +150,11 @@ public record IngestProperties(
             @DefaultValue("true") boolean requireExpiry, String issuer, String audience, String subjectSecret) {
     }
 
-    /** The broker, and the replication factor used when the edge creates its topics on a fresh cluster. */
-    public record Kafka(@NotBlank @DefaultValue("127.0.0.1:9092") String bootstrapServers,
-            @Min(1) @DefaultValue("1") int replicationFactor) {
+    /**
+     * The replication factor used when the edge creates its topics on a fresh cluster. The broker and
+     * client settings are Spring Boot's {@code spring.kafka.*}.
+     */
+    public record Kafka(@Min(1) @DefaultValue("1") int replicationFactor) {
     }
 
     /**

@@ -16,7 +16,7 @@ final class EdgeTestSettings {
      */
     static void register(DynamicPropertyRegistry registry, Supplier<Object> kafka, Supplier<Object> redisUri,
             StubUpstream upstream) {
-        registry.add("ingest.kafka.bootstrap-servers", kafka);
+        registry.add("spring.kafka.bootstrap-servers", kafka);
         registry.add("ingest.rate-limit.redis-url", redisUri);
         registry.add("ingest.upstream.url", upstream::url);
         registry.add("ingest.traffic.host", () -> "127.0.0.1");

@@ -10,48 +10,70 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 
-/** {@link BlocklistTopic} on Kafka: an idempotent producer, and a fresh reader per snapshot. */
+/**
+ * {@link BlocklistTopic} on Kafka: an idempotent producer through a {@link KafkaTemplate}, and a fresh
+ * reader per snapshot. Both take Spring Boot's {@code spring.kafka.*} settings (servers, security).
+ */
 public final class KafkaBlocklistTopic implements BlocklistTopic {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaBlocklistTopic.class);
 
     private final Topic<Cidr, ListEntry> topic;
-    private final String bootstrapServers;
+    private final Map<String, Object> consumerConfig;
     private final Duration timeout;
-    private volatile KafkaProducer<Cidr, ListEntry> producer;
+    private final DefaultKafkaProducerFactory<Cidr, ListEntry> producers;
+    private final KafkaTemplate<Cidr, ListEntry> template;
 
-    public KafkaBlocklistTopic(Topic<Cidr, ListEntry> topic, String bootstrapServers, Duration timeout) {
+    /**
+     * @param producerConfig and {@code consumerConfig}: the client settings (Boot's
+     *     {@code KafkaProperties.buildProducerProperties()} and {@code buildConsumerProperties()})
+     */
+    public KafkaBlocklistTopic(Topic<Cidr, ListEntry> topic, Map<String, Object> producerConfig,
+            Map<String, Object> consumerConfig, Duration timeout) {
         this.topic = topic;
-        this.bootstrapServers = bootstrapServers;
+        this.consumerConfig = Map.copyOf(consumerConfig);
         this.timeout = timeout;
+        Map<String, Object> config = new HashMap<>(producerConfig);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A block should reach the edges at once; batching gains nothing at this volume.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        int requestTimeout = (int) Math.min(timeout.toMillis(), 30_000);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), requestTimeout + 1));
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "admin-blocklist-relay");
+        this.producers = new DefaultKafkaProducerFactory<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer());
+        this.template = new KafkaTemplate<>(producers);
     }
 
     @Override
     public void publish(List<Outbox.Change> changes) {
-        KafkaProducer<Cidr, ListEntry> p = producer();
-        List<Future<RecordMetadata>> sent = new ArrayList<>(changes.size());
+        List<CompletableFuture<SendResult<Cidr, ListEntry>>> sent = new ArrayList<>(changes.size());
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             for (Outbox.Change c : changes) {
-                sent.add(p.send(new ProducerRecord<>(topic.name(), c.cidr(), c.entry())));
+                sent.add(template.send(topic.name(), c.cidr(), c.entry()));
             }
-            p.flush();
-            for (Future<RecordMetadata> f : sent) {
+            template.flush();
+            for (CompletableFuture<SendResult<Cidr, ListEntry>> f : sent) {
                 f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (ExecutionException e) {
@@ -66,11 +88,11 @@ public final class KafkaBlocklistTopic implements BlocklistTopic {
 
     @Override
     public Snapshot read() {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", bootstrapServers);
-        config.put("enable.auto.commit", false);
-        config.put("client.id", "admin-blocklist-reconciler");
-        config.put("default.api.timeout.ms", (int) timeout.toMillis());
+        Map<String, Object> config = new HashMap<>(consumerConfig);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "admin-blocklist-reconciler");
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         Map<Cidr, ListEntry> entries = new HashMap<>();
         Set<Cidr> unreadable = new HashSet<>();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -127,38 +149,11 @@ public final class KafkaBlocklistTopic implements BlocklistTopic {
     @Override
     public void prepare() {
         // Starts the producer: metadata, the broker connection and the idempotent producer id.
-        producer().partitionsFor(topic.name());
-    }
-
-    private KafkaProducer<Cidr, ListEntry> producer() {
-        KafkaProducer<Cidr, ListEntry> p = producer;
-        if (p == null) {
-            synchronized (this) {
-                p = producer;
-                if (p == null) {
-                    Map<String, Object> config = new HashMap<>();
-                    config.put("bootstrap.servers", bootstrapServers);
-                    config.put("acks", "all");
-                    config.put("enable.idempotence", true);
-                    // A block should reach the edges at once; batching gains nothing at this volume.
-                    config.put("linger.ms", 0);
-                    config.put("max.block.ms", (int) timeout.toMillis());
-                    config.put("request.timeout.ms", (int) Math.min(timeout.toMillis(), 30_000));
-                    config.put("delivery.timeout.ms", (int) Math.max(timeout.toMillis(), Math.min(timeout.toMillis(), 30_000) + 1));
-                    config.put("client.id", "admin-blocklist-relay");
-                    p = new KafkaProducer<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer());
-                    producer = p;
-                }
-            }
-        }
-        return p;
+        template.partitionsFor(topic.name());
     }
 
     @Override
-    public synchronized void close() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-            producer = null;
-        }
+    public void close() {
+        producers.destroy();
     }
 }

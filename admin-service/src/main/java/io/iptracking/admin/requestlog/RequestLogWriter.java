@@ -9,7 +9,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
+import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
 
 /**
  * Writes a batch of enriched requests to the request log and the hourly aggregates in one
@@ -44,6 +48,8 @@ public final class RequestLogWriter {
                 do update set requests = request_hourly.requests + excluded.requests
             """;
 
+    private static final SQLExceptionTranslator TRANSLATOR = new SQLStateSQLExceptionTranslator();
+
     private final DataSource dataSource;
     private final IpTruncation truncation;
     private final SensitivePaths sensitive;
@@ -54,7 +60,13 @@ public final class RequestLogWriter {
         this.sensitive = sensitive;
     }
 
-    /** Logs the batch; duplicates of rows already logged are ignored. */
+    /**
+     * Logs the batch; duplicates of rows already logged are ignored.
+     *
+     * @throws DataAccessException translated from the database's SQLSTATE: a data error (a value the
+     *     database refuses) is a {@code DataIntegrityViolationException}, a lost connection a
+     *     {@code DataAccessResourceFailureException}
+     */
     public void write(List<EnrichedRequestEvent> events) {
         if (events.isEmpty()) {
             return;
@@ -89,7 +101,10 @@ public final class RequestLogWriter {
             }
             statement.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("could not write " + n + " request log rows: " + e.getMessage(), e);
+            // As JdbcTemplate would: a lost connection and a refused value become different exceptions,
+            // which the feed tells apart (retry, or dead-letter the record).
+            DataAccessException translated = TRANSLATOR.translate("writing " + n + " request log rows", null, e);
+            throw translated != null ? translated : new UncategorizedSQLException("writing request log rows", null, e);
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
         }

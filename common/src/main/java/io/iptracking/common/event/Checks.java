@@ -1,5 +1,6 @@
 package io.iptracking.common.event;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,6 +40,52 @@ final class Checks {
             throw new IllegalArgumentException(type + ".schemaVersion must be 1 or greater, was " + version);
         }
         return version;
+    }
+
+    /**
+     * Text every reader can store and show as it is: at most {@code max} UTF-16 units, well-formed
+     * (no unpaired surrogate, so it encodes to valid UTF-8), and no control character (C0, DEL, C1) or
+     * Unicode line or paragraph separator, which would let a value forge a line in a log or a report and
+     * which PostgreSQL refuses ({@code NUL}). Null passes; callers that require a value check that first.
+     */
+    static String text(String value, int max, String field) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
+            throw new IllegalArgumentException(field + " must be at most " + max + " characters, was " + value.length());
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+                throw new IllegalArgumentException(field + " must not contain control characters or line breaks (U+"
+                        + String.format("%04X", (int) c) + " at " + i + ")");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(field + " holds an unpaired surrogate at " + i + ": not valid Unicode");
+            }
+        }
+        return value;
+    }
+
+    /** The earliest instant a contract carries: 0001-01-01, the start of four-digit ISO 8601 years. */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    /** The latest instant a contract carries: the end of 9999, the last four-digit ISO 8601 year. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    /**
+     * A required instant within the years 1 to 9999, which every store and language can represent
+     * ({@code java.sql.Timestamp} overflows and PostgreSQL refuses years far beyond that).
+     */
+    static Instant instant(Instant value, String field) {
+        notNull(value, field);
+        if (value.isBefore(EARLIEST) || value.isAfter(LATEST)) {
+            throw new IllegalArgumentException(field + " must be within the years 1 to 9999, was " + value);
+        }
+        return value;
     }
 
     static long notNegative(long value, String field) {

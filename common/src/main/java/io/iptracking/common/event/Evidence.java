@@ -20,6 +20,9 @@ public record Evidence(
         Map<Integer, Long> statusCounts) {
 
     /** No evidence beyond the flag itself. */
+    /** The most {@link #samplePaths()} a flag carries. */
+    public static final int MAX_SAMPLE_PATHS = 100;
+
     public static final Evidence NONE = new Evidence(Map.of(), Map.of(), List.of(), Map.of());
 
     public Evidence {
@@ -33,6 +36,13 @@ public record Evidence(
             }
         });
         samplePaths = Checks.immutableList(samplePaths, "Evidence.samplePaths");
+        if (samplePaths.size() > MAX_SAMPLE_PATHS) {
+            throw new IllegalArgumentException("Evidence.samplePaths must hold at most " + MAX_SAMPLE_PATHS + " paths, held "
+                    + samplePaths.size());
+        }
+        for (int i = 0; i < samplePaths.size(); i++) {
+            Checks.text(samplePaths.get(i), RequestEvent.MAX_PATH, "Evidence.samplePaths[" + i + "]");
+        }
         statusCounts = Checks.immutableMap(statusCounts, "Evidence.statusCounts");
         statusCounts.forEach((status, n) -> {
             if (status < 100 || status > 599) {

@@ -47,18 +47,21 @@ public record FlaggedIp(
     /** The version this code writes. */
     public static final int SCHEMA_VERSION = 1;
 
+    /** The longest {@link #reason()}. */
+    public static final int MAX_REASON = 4096;
+
     public FlaggedIp {
         Checks.schemaVersion(schemaVersion, "FlaggedIp");
         Checks.notNull(flagId, "FlaggedIp.flagId");
         Checks.notNull(ip, "FlaggedIp.ip");
         Checks.notNull(rule, "FlaggedIp.rule");
-        Checks.notBlank(reason, "FlaggedIp.reason");
+        Checks.text(Checks.notBlank(reason, "FlaggedIp.reason"), MAX_REASON, "FlaggedIp.reason");
         Checks.notNull(severity, "FlaggedIp.severity");
         if (!Double.isFinite(score)) {
             throw new IllegalArgumentException("FlaggedIp.score must be finite, was " + score);
         }
-        Checks.notNull(windowStart, "FlaggedIp.windowStart");
-        Checks.notNull(windowEnd, "FlaggedIp.windowEnd");
+        Checks.instant(windowStart, "FlaggedIp.windowStart");
+        Checks.instant(windowEnd, "FlaggedIp.windowEnd");
         if (windowEnd.isBefore(windowStart)) {
             throw new IllegalArgumentException(
                     "FlaggedIp.windowEnd " + windowEnd + " is before FlaggedIp.windowStart " + windowStart);
@@ -66,7 +69,7 @@ public record FlaggedIp(
         Checks.notNegative(requestCount, "FlaggedIp.requestCount");
         Checks.notNull(evidence, "FlaggedIp.evidence");
         Checks.notNull(geo, "FlaggedIp.geo");
-        Checks.notNull(detectedAt, "FlaggedIp.detectedAt");
+        Checks.instant(detectedAt, "FlaggedIp.detectedAt");
     }
 
     /** A flag of the current {@link #SCHEMA_VERSION}. */

@@ -50,13 +50,37 @@ public record RequestEvent(
     /** The version this code writes. */
     public static final int SCHEMA_VERSION = 1;
 
+    /** The longest {@link #method()}. */
+    public static final int MAX_METHOD = 32;
+
+    /** The longest {@link #host()}: a 253-character name, a colon and a port. */
+    public static final int MAX_HOST = 261;
+
+    /** The longest {@link #path()}. */
+    public static final int MAX_PATH = 2048;
+
+    /** The longest {@link #userAgent()}. */
+    public static final int MAX_USER_AGENT = 512;
+
+    /** The longest {@link #subject()} and {@link #rule()}. */
+    public static final int MAX_NAME = 256;
+
+    /**
+     * Checks every field, so that a reader never has to: a value that breaks the contract (a control
+     * character, an overlong string, a time outside the years 1 to 9999) cannot be read at all, and a
+     * consumer's error handling sends its record to a dead-letter topic.
+     */
     public RequestEvent {
         Checks.schemaVersion(schemaVersion, "RequestEvent");
         Checks.notNull(eventId, "RequestEvent.eventId");
-        Checks.notNull(timestamp, "RequestEvent.timestamp");
+        Checks.instant(timestamp, "RequestEvent.timestamp");
         Checks.notNull(ip, "RequestEvent.ip");
-        Checks.notBlank(method, "RequestEvent.method");
-        Checks.notNull(path, "RequestEvent.path");
+        Checks.text(Checks.notBlank(method, "RequestEvent.method"), MAX_METHOD, "RequestEvent.method");
+        Checks.text(host, MAX_HOST, "RequestEvent.host");
+        Checks.text(Checks.notNull(path, "RequestEvent.path"), MAX_PATH, "RequestEvent.path");
+        Checks.text(userAgent, MAX_USER_AGENT, "RequestEvent.userAgent");
+        Checks.text(subject, MAX_NAME, "RequestEvent.subject");
+        Checks.text(rule, MAX_NAME, "RequestEvent.rule");
         if (status != null && (status < 100 || status > 599)) {
             throw new IllegalArgumentException("RequestEvent.status must be an HTTP status (100-599), was " + status);
         }

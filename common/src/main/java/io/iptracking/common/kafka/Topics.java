@@ -59,15 +59,24 @@ public final class Topics {
             TopicSettings.compact(1, Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(1)));
 
     /**
-     * Records that enrichment or detection could not process: the original key and value bytes
-     * unchanged, the error in headers. As many partitions as the topics it catches, so that a failure
-     * that sends everything here spreads the same way.
+     * Request events that a consumer could not process (enrichment, detection, admin's request log):
+     * the key and value as they were read, the error in {@link DeadLetterHeaders}. As many partitions as
+     * the topics it catches, so that a failure that sends everything here spreads the same way.
      */
     public static final Topic<byte[], byte[]> REQUESTS_DLQ = new Topic<>("ip.requests.dlq.v1",
             Serdes.ByteArray(), Serdes.ByteArray(),
             TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(7)));
 
-    private static final List<Topic<?, ?>> ALL = List.of(REQUESTS, ENRICHED_REQUESTS, FLAGGED, BLOCKLIST, REQUESTS_DLQ);
+    /**
+     * Flags that admin could not store: the key and value as they were read, the error in
+     * {@link DeadLetterHeaders}.
+     */
+    public static final Topic<byte[], byte[]> FLAGGED_DLQ = new Topic<>("ip.flagged.dlq.v1",
+            Serdes.ByteArray(), Serdes.ByteArray(),
+            TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(30)));
+
+    private static final List<Topic<?, ?>> ALL = List.of(REQUESTS, ENRICHED_REQUESTS, FLAGGED, BLOCKLIST, REQUESTS_DLQ,
+            FLAGGED_DLQ);
 
     private Topics() {
     }

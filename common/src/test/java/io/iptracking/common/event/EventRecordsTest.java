@@ -69,6 +69,48 @@ class EventRecordsTest {
     }
 
     @Test
+    void requestEventTextThatAStoreOrALogCannotHoldIsRefused() {
+        RequestEvent r = ContractSamples.requestEvent();
+        for (String bad : List.of("/a\u0000b", "/a\r\nX-Forged: 1", "/a\tb", "/a\u007fb", "/a\u0085b", "/a\u2028b", "/a\ud800b")) {
+            assertThatThrownBy(() -> withPath(r, bad)).as("path %s", bad.codePoints().boxed().toList())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("RequestEvent.path");
+        }
+        assertThatThrownBy(() -> withPath(r, "/" + "a".repeat(RequestEvent.MAX_PATH)))
+                .hasMessage("RequestEvent.path must be at most 2048 characters, was 2049");
+        assertThat(withPath(r, "/" + "a".repeat(RequestEvent.MAX_PATH - 1)).path()).hasSize(RequestEvent.MAX_PATH);
+        // Text beyond ASCII is fine when it is well-formed: a pair of surrogates is one character.
+        assertThat(withPath(r, "/caf\u00e9/\ud83d\ude00").path()).isEqualTo("/caf\u00e9/\ud83d\ude00");
+        assertThatThrownBy(() -> new RequestEvent(UUID.randomUUID(), r.timestamp(), r.ip(), "GET", r.host(), "/", 200, 1L,
+                "u".repeat(RequestEvent.MAX_USER_AGENT + 1), null, Decision.ALLOWED, null, Mode.PROXY))
+                .hasMessageStartingWith("RequestEvent.userAgent must be at most 512");
+        assertThatThrownBy(() -> new RequestEvent(UUID.randomUUID(), r.timestamp(), r.ip(), "GET", "evil\r\nhost", "/", 200, 1L,
+                null, null, Decision.ALLOWED, null, Mode.PROXY)).hasMessageStartingWith("RequestEvent.host");
+    }
+
+    @Test
+    void instantsOutsideTheYearsOneTo9999AreRefused() {
+        RequestEvent r = ContractSamples.requestEvent();
+        for (String t : List.of("+300000-01-01T00:00:00Z", "+10000-01-01T00:00:00Z", "-0001-12-31T23:59:59Z")) {
+            assertThatThrownBy(() -> new RequestEvent(UUID.randomUUID(), Instant.parse(t), r.ip(), "GET", null, "/", 200, 1L,
+                    null, null, Decision.ALLOWED, null, Mode.PROXY)).hasMessageContaining("within the years 1 to 9999");
+        }
+        assertThat(new RequestEvent(UUID.randomUUID(), Instant.parse("9999-12-31T23:59:59Z"), r.ip(), "GET", null, "/", 200, 1L,
+                null, null, Decision.ALLOWED, null, Mode.PROXY).timestamp()).isEqualTo("9999-12-31T23:59:59Z");
+        FlaggedIp f = ContractSamples.flaggedIp();
+        assertThatThrownBy(() -> new FlaggedIp(UUID.randomUUID(), f.ip(), f.rule(), f.reason(), f.severity(), f.score(),
+                f.windowStart(), f.windowEnd(), f.requestCount(), f.evidence(), f.geo(), Instant.parse("+300000-01-01T00:00:00Z")))
+                .hasMessageContaining("FlaggedIp.detectedAt");
+        assertThatThrownBy(() -> new FlaggedIp(UUID.randomUUID(), f.ip(), f.rule(), "line\nbreak", f.severity(), f.score(),
+                f.windowStart(), f.windowEnd(), f.requestCount(), f.evidence(), f.geo(), f.detectedAt()))
+                .hasMessageStartingWith("FlaggedIp.reason");
+    }
+
+    private static RequestEvent withPath(RequestEvent r, String path) {
+        return new RequestEvent(r.eventId(), r.timestamp(), r.ip(), r.method(), r.host(), path, r.status(), r.latencyMs(),
+                r.userAgent(), r.subject(), r.decision(), r.rule(), r.mode());
+    }
+
+    @Test
     void checkModeEventsHaveNoStatus() {
         RequestEvent e = request(T, IP, "GET", "/", null, null, Decision.BLOCKED, Mode.CHECK);
         assertThat(e.status()).isNull();

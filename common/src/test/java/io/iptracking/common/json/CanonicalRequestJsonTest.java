@@ -174,7 +174,7 @@ class CanonicalRequestJsonTest {
     private static RequestEvent randomEvent(SplittableRandom random) {
         String[] ips = {"203.0.113.7", "198.51.100.255", "1.2.3.4", "2001:db8::1", "2001:db8:0:1:2:3:4:5", "::1", "10.0.0.1"};
         String[] texts = {"GET", "POST", "/login", "/admin/users/7", "/a b", "shop.example", "Mozilla/5.0 (X11; Linux x86_64)",
-            "x\"y", "back\\slash", "tab\there", "caf\u00e9", "\u65e5\u672c", "emoji \ud83d\ude00", "", " ", "sub-123", "7"};
+            "x\"y", "back\\slash", "tab there", "caf\u00e9", "\u65e5\u672c", "emoji \ud83d\ude00", "", " ", "sub-123", "7"};
         return new RequestEvent(
                 random.nextInt(20) == 0 ? 1 + random.nextInt(Integer.MAX_VALUE - 1) : 1,
                 random.nextBoolean() ? UUID.randomUUID() : new UUID(random.nextLong(), random.nextLong()),

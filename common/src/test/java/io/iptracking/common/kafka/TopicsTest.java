@@ -66,7 +66,7 @@ class TopicsTest {
                 constants.add((Topic<?, ?>) f.get(null));
             }
         }
-        assertThat(constants).hasSize(5);
+        assertThat(constants).hasSize(6);
         assertThat(Topics.all()).containsExactlyInAnyOrderElementsOf(constants);
         assertThat(Topics.all().stream().map(Topic::name).distinct()).hasSize(Topics.all().size());
     }

@@ -1,20 +1,15 @@
 package io.iptracking.common.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A {@code redis-server} process of one test's own, on a free port on 127.0.0.1, keeping nothing on
@@ -67,11 +62,11 @@ public final class PrivateRedisServer implements AutoCloseable {
                 lastFailure = e;
             } catch (RuntimeException e) {
                 server.stop();
-                deleteRecursively(directory);
+                ServerProcesses.deleteRecursively(directory);
                 throw e;
             }
         }
-        deleteRecursively(directory);
+        ServerProcesses.deleteRecursively(directory);
         throw lastFailure;
     }
 
@@ -120,19 +115,12 @@ public final class PrivateRedisServer implements AutoCloseable {
         }
         RUNNING.add(process);
         Process started = process;
-        try {
-            Awaitility.await("redis-server on port " + port + " answers PING")
-                    .atMost(START_TIMEOUT)
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> !started.isAlive() || Resp.ping(host(), port, Duration.ofMillis(500)));
-        } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
-                    + START_TIMEOUT + "; its log:\n" + tail(log), e);
-        }
+        ServerProcesses.awaitAnswer("redis-server on port " + port, started, START_TIMEOUT, log,
+                () -> Resp.ping(host(), port, Duration.ofMillis(500)));
         if (!started.isAlive()) {
             RUNNING.remove(started);
             throw new ExitedEarly("redis-server on port " + port + " exited with status "
-                    + started.exitValue() + "; its log:\n" + tail(log));
+                    + started.exitValue() + "; its log:\n" + ServerProcesses.tail(log));
         }
     }
 
@@ -190,28 +178,11 @@ public final class PrivateRedisServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        deleteRecursively(directory);
+        ServerProcesses.deleteRecursively(directory);
     }
 
     @Override
     public String toString() {
         return "PrivateRedisServer[" + uri() + (isRunning() ? ", running" : ", stopped") + "]";
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        } catch (IOException e) {
-            // a leftover under target/ is harmless
-        }
     }
 }

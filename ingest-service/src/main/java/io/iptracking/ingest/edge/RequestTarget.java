@@ -1,5 +1,6 @@
 package io.iptracking.ingest.edge;
 
+import io.iptracking.common.event.RequestEvent;
 import io.iptracking.ingest.edge.InvalidRequest.Reason;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -43,7 +44,7 @@ import java.util.Locale;
 public record RequestTarget(String path, String query, String rulePath) {
 
     /** An event carries at most this much of {@link #rulePath()}; rules always see all of it. */
-    public static final int MAX_EVENT_PATH = 2048;
+    public static final int MAX_EVENT_PATH = RequestEvent.MAX_PATH;
 
     /** {@code OPTIONS *}: the server itself, not a resource. */
     public static final RequestTarget ASTERISK = new RequestTarget("*", null, "*");

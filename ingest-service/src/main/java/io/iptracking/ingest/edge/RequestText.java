@@ -1,5 +1,6 @@
 package io.iptracking.ingest.edge;
 
+import io.iptracking.common.event.RequestEvent;
 import io.iptracking.ingest.edge.InvalidRequest.Reason;
 import java.util.Locale;
 
@@ -11,11 +12,11 @@ import java.util.Locale;
 public final class RequestText {
 
     /** No registered HTTP method is longer; a longer one is noise meant for the event. */
-    public static final int MAX_METHOD = 32;
-    /** A DNS name (253) plus a port, with room to spare. */
-    public static final int MAX_HOST = 261;
+    public static final int MAX_METHOD = RequestEvent.MAX_METHOD;
+    /** A DNS name (253) plus a port. */
+    public static final int MAX_HOST = RequestEvent.MAX_HOST;
     /** An event carries at most this much of the User-Agent. */
-    public static final int MAX_EVENT_USER_AGENT = 512;
+    public static final int MAX_EVENT_USER_AGENT = RequestEvent.MAX_USER_AGENT;
 
     private RequestText() {
     }

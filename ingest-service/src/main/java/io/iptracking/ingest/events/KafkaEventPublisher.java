@@ -1,5 +1,9 @@
 package io.iptracking.ingest.events;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.Topic;
@@ -13,12 +17,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 
 /**
  * Publishes request events to Kafka without ever making a request wait. A request thread only offers
@@ -33,13 +37,14 @@ import org.slf4j.LoggerFactory;
  * on it: a waiting consumer would make every request thread wake it (a futex call and a context
  * switch per request); the producer lingers longer than that anyway.
  */
-public final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
+public final class KafkaEventPublisher implements EventPublisher, AutoCloseable, MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
     private static final int BATCH = 512;
     private static final Duration IDLE_WAIT = Duration.ofMillis(2);
 
     private final Topic<ClientIp, RequestEvent> topic;
+    private final DefaultKafkaProducerFactory<ClientIp, RequestEvent> producers;
     private final Producer<ClientIp, RequestEvent> producer;
     private final BlockingQueue<RequestEvent> queue;
     private final long maxQueuedBytes;
@@ -54,15 +59,17 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     private volatile boolean running = true;
 
     /**
-     * @param producerConfig at least {@code bootstrap.servers}; reliability settings are added here
+     * @param producerConfig at least {@code bootstrap.servers} (Spring Boot's {@code spring.kafka.*}, as
+     *     {@code KafkaProperties.buildProducerProperties()} gives them); reliability settings are added here
      * @param queueCapacity events held while the producer cannot take them
      * @param maxQueuedBytes estimated bytes of those events ({@link #estimatedBytes}) held at most
      */
     public KafkaEventPublisher(Topic<ClientIp, RequestEvent> topic, Map<String, Object> producerConfig, int queueCapacity,
             long maxQueuedBytes) {
         this.topic = topic;
-        this.producer = new KafkaProducer<>(withReliability(producerConfig),
+        this.producers = new DefaultKafkaProducerFactory<>(withReliability(producerConfig),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
+        this.producer = producers.createProducer();
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxQueuedBytes = maxQueuedBytes;
         this.sender = Thread.ofPlatform().name("request-event-sender").daemon().start(this::sendLoop);
@@ -175,6 +182,23 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     }
 
     /** Events acknowledged by Kafka. */
+    /** {@code ipt_edge_events_*}: what became of the request events, and what waits. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("ipt.edge.events.sent", this, KafkaEventPublisher::sent)
+                .description("Request events acknowledged by Kafka").register(registry);
+        FunctionCounter.builder("ipt.edge.events.dropped", this, KafkaEventPublisher::dropped)
+                .description("Request events dropped because Kafka was away for too long").register(registry);
+        FunctionCounter.builder("ipt.edge.events.failed", this, KafkaEventPublisher::failed)
+                .description("Request events Kafka refused with an error that retrying cannot fix").register(registry);
+        FunctionCounter.builder("ipt.edge.events.requeued", this, KafkaEventPublisher::requeued)
+                .description("Request events queued again after Kafka did not take them (broker away)").register(registry);
+        Gauge.builder("ipt.edge.events.queued", this, KafkaEventPublisher::queued)
+                .description("Request events waiting for the producer").register(registry);
+        Gauge.builder("ipt.edge.events.queued.bytes", this, KafkaEventPublisher::queuedBytes)
+                .description("Estimated bytes of the request events waiting for the producer").register(registry);
+    }
+
     public long sent() {
         return sent.sum();
     }
@@ -211,6 +235,8 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(timeout);
+        // The factory's shared producer closes with the factory, waiting at most this long for what it holds.
+        producers.setPhysicalCloseTimeout((int) Math.max(1, timeout.toSeconds()));
+        producers.destroy();
     }
 }

@@ -1,5 +1,8 @@
 package io.iptracking.ingest.lists;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.ip.Cidr;
@@ -14,7 +17,7 @@ import java.util.Optional;
  * first, whatever the specificity of the entries. Expiry is honoured at check time, so an expired
  * block stops applying at once even before its tombstone arrives.
  */
-public final class ClientLists {
+public final class ClientLists implements MeterBinder {
 
     private final PrefixMatcher<ListEntry> blocks = new PrefixMatcher<>();
     private final PrefixMatcher<ListEntry> allows = new PrefixMatcher<>();
@@ -48,6 +51,14 @@ public final class ClientLists {
     /** Drops entries that expired before {@code now}; lookups already ignore them. */
     public int removeExpired(Instant now) {
         return blocks.removeExpired(now) + allows.removeExpired(now);
+    }
+
+    /** {@code ipt_edge_lists_entries{list}}: the entries held in memory. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ipt.edge.lists.entries", this, ClientLists::blockCount).tag("list", "block")
+                .description("Entries held in memory").register(registry);
+        Gauge.builder("ipt.edge.lists.entries", this, ClientLists::allowCount).tag("list", "allow").register(registry);
     }
 
     public int blockCount() {

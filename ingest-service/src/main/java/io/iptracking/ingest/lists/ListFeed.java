@@ -1,5 +1,9 @@
 package io.iptracking.ingest.lists;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.kafka.Topic;
@@ -32,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * up to 30 seconds while it keeps failing), for as long as the edge runs: the feed never stops on its
  * own, which would leave the edge ready with lists that no longer change.
  */
-public final class ListFeed implements AutoCloseable {
+public final class ListFeed implements AutoCloseable, MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(ListFeed.class);
     private static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
@@ -218,6 +222,17 @@ public final class ListFeed implements AutoCloseable {
     }
 
     /** True once every record that existed at start has been applied. */
+    /** The feed's lag, unreadable records and read failures. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ipt.edge.lists.lag", this, ListFeed::lag)
+                .description("List records not yet read by this instance").register(registry);
+        FunctionCounter.builder("ipt.edge.lists.unreadable", this, ListFeed::unreadable)
+                .description("List records skipped because they could not be read").register(registry);
+        FunctionCounter.builder("ipt.edge.lists.feed.failures", this, ListFeed::failures)
+                .description("Times reading the list topic failed and started again a second later").register(registry);
+    }
+
     public boolean isCaughtUp() {
         return caughtUp;
     }

@@ -1,5 +1,9 @@
 package io.iptracking.ingest.ratelimit;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * then the next request tries it again; the first success ends the degraded state. A rule that
  * fails closed refuses its requests while degraded instead of counting them locally.
  */
-public final class FailoverRateLimiter implements RateLimiter {
+public final class FailoverRateLimiter implements RateLimiter, MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(FailoverRateLimiter.class);
 
@@ -58,6 +62,15 @@ public final class FailoverRateLimiter implements RateLimiter {
     }
 
     /** True while requests are counted per instance because the shared store failed. */
+    /** Whether limits are counted per instance, and how often the store failed. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ipt.edge.ratelimit.local", this, l -> l.isDegraded() ? 1 : 0)
+                .description("1 while rate limits are counted per instance because Redis failed").register(registry);
+        FunctionCounter.builder("ipt.edge.ratelimit.store.errors", this, FailoverRateLimiter::storeErrors)
+                .description("Failed calls to the rate-limit store (Redis)").register(registry);
+    }
+
     public boolean isDegraded() {
         return degraded;
     }

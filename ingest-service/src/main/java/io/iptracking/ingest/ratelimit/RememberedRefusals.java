@@ -1,5 +1,8 @@
 package io.iptracking.ingest.ratelimit;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -25,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Only the store's refusals are remembered; allowed requests and answers from per-instance buckets
  * (the store down) always go through. At most {@code maxBuckets} refusals are kept.
  */
-public final class RememberedRefusals implements RateLimiter {
+public final class RememberedRefusals implements RateLimiter, MeterBinder {
 
     /** The store's buckets count whole milliseconds: its refill may be due this much before ours. */
     private static final long STORE_CLOCK_GRANULARITY_NANOS = 1_000_000;
@@ -87,6 +90,13 @@ public final class RememberedRefusals implements RateLimiter {
     }
 
     /** Requests refused from memory, without asking the store. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("ipt.edge.ratelimit.remembered.refusals", this, RememberedRefusals::answeredFromMemory)
+                .description("Requests refused without asking Redis: their bucket had refused and had no token yet")
+                .register(registry);
+    }
+
     public long answeredFromMemory() {
         return answered.sum();
     }

@@ -32,7 +32,7 @@ class HostileChecksIT extends HostileCorpus {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("ingest.mode", () -> "CHECK");
-        registry.add("ingest.kafka.bootstrap-servers", KAFKA::bootstrapServers);
+        registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
         registry.add("ingest.rate-limit.redis-url", REDIS::uri);
         registry.add("ingest.rate-limit.key-prefix", REDIS::keyPrefix);
         registry.add("ingest.traffic.host", () -> "127.0.0.1");

@@ -59,7 +59,7 @@ class HostileRequestsIT extends HostileCorpus {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("ingest.kafka.bootstrap-servers", KAFKA::bootstrapServers);
+        registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
         registry.add("ingest.rate-limit.redis-url", REDIS::uri);
         registry.add("ingest.rate-limit.key-prefix", REDIS::keyPrefix);
         registry.add("ingest.upstream.url", UPSTREAM::url);
