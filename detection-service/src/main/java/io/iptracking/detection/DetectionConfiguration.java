@@ -1,29 +1,29 @@
 package io.iptracking.detection;
 
 import io.iptracking.common.event.FlagRule;
-import io.iptracking.common.kafka.TopicCreation;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.detection.activity.ActivityQuery;
 import io.iptracking.detection.rules.Detector;
 import io.iptracking.detection.stream.DetectionListener;
-import io.iptracking.detection.stream.DetectionStreams;
 import io.iptracking.detection.stream.DetectionTopology;
 import io.iptracking.detection.stream.StreamsSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.iptracking.streams.DeadLetters;
+import io.iptracking.streams.StreamsSetup;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.streams.KafkaStreams;
-import org.springframework.boot.health.contributor.Health;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.core.KafkaAdmin;
 
 /** Wires detection: the one place where configuration meets the parts. */
 @Configuration(proxyBeanMethods = false)
@@ -68,31 +68,34 @@ class DetectionConfiguration {
         };
     }
 
+    /** What could not be read, processed or written: dead-lettered and counted ({@code ipt_streams_dead_lettered_total}). */
     @Bean
-    DetectionStreams detectionStreams(DetectionProperties p, Clock clock, DetectionListener listener, MeterRegistry registry) {
-        TopicCreation.ensureExist(p.kafka().bootstrapServers(), p.kafka().replicationFactor(), Duration.ofSeconds(10),
-                List.of(Topics.ENRICHED_REQUESTS, Topics.FLAGGED, Topics.REQUESTS_DLQ));
-        DetectionStreams streams = new DetectionStreams(DetectionTopology.build(p, clock, listener), StreamsSettings.of(p));
-        new KafkaStreamsMetrics(streams.streams()).bindTo(registry);
-        return streams;
+    DeadLetters deadLetters() {
+        return new DeadLetters();
+    }
+
+    /** The topics detection reads and writes, created at start-up with the catalogue's settings. */
+    @Bean
+    KafkaAdmin.NewTopics detectionTopics(DetectionProperties p) {
+        return new KafkaAdmin.NewTopics(Stream.of(Topics.ENRICHED_REQUESTS, Topics.FLAGGED, Topics.REQUESTS_DLQ)
+                .map(t -> t.newTopic(p.kafka().replicationFactor())).toArray(NewTopic[]::new));
     }
 
     @Bean
-    ActivityQuery activityQuery(DetectionStreams streams, DetectionProperties p) {
-        return new ActivityQuery(streams.streams(), p.kafka().applicationServer(), new Detector(p));
+    StreamsBuilderFactoryBean detectionStreams(DetectionProperties p, KafkaProperties kafka, DeadLetters deadLetters, Clock clock,
+            DetectionListener listener, MeterRegistry registry) {
+        return StreamsSetup.application("detection", StreamsSettings.of(p, kafka, deadLetters),
+                topology -> DetectionTopology.addTo(topology, p, clock, listener), registry);
     }
 
-    /** Ready only while processing: during start-up, restoration and rebalances the stores are not queryable. */
     @Bean
-    HealthIndicator streams(DetectionStreams streams) {
-        return () -> {
-            KafkaStreams.State state = streams.streams().state();
-            Health.Builder health = switch (state) {
-                case RUNNING -> Health.up();
-                case CREATED, REBALANCING -> Health.outOfService();
-                default -> Health.down();
-            };
-            return health.withDetail("state", state.name()).build();
-        };
+    ActivityQuery activityQuery(StreamsBuilderFactoryBean detectionStreams, DetectionProperties p) {
+        return new ActivityQuery(detectionStreams::getKafkaStreams, p.kafka().applicationServer(), new Detector(p));
+    }
+
+    /** Ready while the application runs or rebalances (see {@link StreamsSetup#readiness}). */
+    @Bean
+    HealthIndicator streams(StreamsBuilderFactoryBean detectionStreams) {
+        return StreamsSetup.readiness(detectionStreams);
     }
 }

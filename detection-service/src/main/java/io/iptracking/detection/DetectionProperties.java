@@ -47,7 +47,6 @@ public record DetectionProperties(
      *     ({@code session.timeout.ms}, {@code num.standby.replicas}…)
      */
     public record Kafka(
-            @NotBlank @DefaultValue("127.0.0.1:9092") String bootstrapServers,
             @Min(1) @DefaultValue("1") int replicationFactor,
             @NotBlank @DefaultValue("ipt-detection") String applicationId,
             @NotBlank @DefaultValue("/tmp/ipt-detection") String stateDir,

@@ -10,7 +10,7 @@ import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.testing.ManagementEndpoints;
 import io.iptracking.common.testing.TestKafka;
-import io.iptracking.detection.stream.DetectionStreams;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import io.iptracking.detection.stream.Requests;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -118,8 +118,8 @@ class DetectionIT {
         RunningDetection a = start(Path.of("target", "it-state", applicationId, "a"));
         RunningDetection b = start(Path.of("target", "it-state", applicationId, "b"));
         await().atMost(Duration.ofSeconds(60)).until(() -> running(a) && running(b)
-                && a.bean(DetectionStreams.class).streams().metadataForAllStreamsClients().size() == 2
-                && a.bean(DetectionStreams.class).streams().metadataForAllStreamsClients().stream().allMatch(m -> !m.topicPartitions().isEmpty()));
+                && a.bean(StreamsBuilderFactoryBean.class).getKafkaStreams().metadataForAllStreamsClients().size() == 2
+                && a.bean(StreamsBuilderFactoryBean.class).getKafkaStreams().metadataForAllStreamsClients().stream().allMatch(m -> !m.topicPartitions().isEmpty()));
         subscribeToFlags();
 
         List<ClientIp> ips = new ArrayList<>();
@@ -166,11 +166,11 @@ class DetectionIT {
     }
 
     private static boolean running(RunningDetection r) {
-        return r.bean(DetectionStreams.class).streams().state() == KafkaStreams.State.RUNNING;
+        return r.bean(StreamsBuilderFactoryBean.class).getKafkaStreams().state() == KafkaStreams.State.RUNNING;
     }
 
     private int ownerPort(RunningDetection any, ClientIp ip) {
-        return any.bean(DetectionStreams.class).streams().queryMetadataForKey(io.iptracking.detection.stream.DetectionTopology.ACTIVITY_STORE,
+        return any.bean(StreamsBuilderFactoryBean.class).getKafkaStreams().queryMetadataForKey(io.iptracking.detection.stream.DetectionTopology.ACTIVITY_STORE,
                 ip, Topics.ENRICHED_REQUESTS.keySerde().serializer()).activeHost().port();
     }
 

@@ -56,7 +56,7 @@ final class RunningDetection implements AutoCloseable {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("server.port", port);
         p.put("spring.main.banner-mode", "off");
-        p.put("detection.kafka.bootstrap-servers", bootstrapServers);
+        p.put("spring.kafka.bootstrap-servers", bootstrapServers);
         p.put("detection.kafka.application-id", applicationId);
         p.put("detection.kafka.state-dir", stateDir.toString());
         p.put("detection.kafka.application-server", "127.0.0.1:" + port);

@@ -1,33 +1,35 @@
 package io.iptracking.enrichment;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.iptracking.common.kafka.TopicCreation;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.geo.DatabaseInfo;
 import io.iptracking.enrichment.geo.DatabaseRole;
 import io.iptracking.enrichment.geo.GeoDatabaseException;
 import io.iptracking.enrichment.geo.MaxMindGeoLookup;
 import io.iptracking.enrichment.stream.EnrichmentCounters;
-import io.iptracking.enrichment.stream.EnrichmentStream;
 import io.iptracking.enrichment.stream.EnrichmentTopology;
+import io.iptracking.streams.DeadLetters;
+import io.iptracking.streams.StreamsSetup;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.core.KafkaAdmin;
 
 /** Wires enrichment: the one place where configuration meets the parts. */
 @Configuration(proxyBeanMethods = false)
@@ -83,9 +85,15 @@ class EnrichmentConfiguration {
         return lookup;
     }
 
+    /** What could not be read or processed: dead-lettered and counted ({@code ipt_streams_dead_lettered_total}). */
     @Bean
-    EnrichmentCounters enrichmentCounters(MeterRegistry registry) {
-        EnrichmentCounters counters = new EnrichmentCounters();
+    DeadLetters deadLetters() {
+        return new DeadLetters();
+    }
+
+    @Bean
+    EnrichmentCounters enrichmentCounters(DeadLetters deadLetters, MeterRegistry registry) {
+        EnrichmentCounters counters = new EnrichmentCounters(deadLetters);
         FunctionCounter.builder("ipt.enrichment.events", counters, EnrichmentCounters::enrichedCount)
                 .tag("outcome", "enriched").description("Request events read, by what became of them").register(registry);
         FunctionCounter.builder("ipt.enrichment.events", counters, EnrichmentCounters::deadLetteredCount)
@@ -93,26 +101,26 @@ class EnrichmentConfiguration {
         return counters;
     }
 
+    /** The topics enrichment reads and writes, created at start-up with the catalogue's settings. */
     @Bean
-    EnrichmentStream enrichmentStream(EnrichmentProperties p, MaxMindGeoLookup geo, EnrichmentCounters counters,
-            MeterRegistry registry) {
-        EnrichmentProperties.Kafka k = p.kafka();
-        TopicCreation.ensureExist(k.bootstrapServers(), k.replicationFactor(), Duration.ofSeconds(10),
-                List.of(Topics.REQUESTS, Topics.ENRICHED_REQUESTS, Topics.REQUESTS_DLQ));
-        return new EnrichmentStream(EnrichmentTopology.build(geo, counters), streamsConfig(k), registry);
+    KafkaAdmin.NewTopics enrichmentTopics(EnrichmentProperties p) {
+        return new KafkaAdmin.NewTopics(Stream.of(Topics.REQUESTS, Topics.ENRICHED_REQUESTS, Topics.REQUESTS_DLQ)
+                .map(t -> t.newTopic(p.kafka().replicationFactor())).toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    StreamsBuilderFactoryBean enrichmentStreams(EnrichmentProperties p, KafkaProperties kafka, MaxMindGeoLookup geo,
+            EnrichmentCounters counters, DeadLetters deadLetters, MeterRegistry registry) {
+        return StreamsSetup.application("enrichment", streamsConfig(p.kafka(), kafka, deadLetters),
+                topology -> EnrichmentTopology.addTo(topology, geo, counters), registry);
     }
 
     /** Per partition of the output topics; the producer's buffer (32 MiB) holds all of them many times. */
     static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
-    static Properties streamsConfig(EnrichmentProperties.Kafka k) {
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, k.applicationId());
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
-        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, k.streamThreads());
-        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, k.replicationFactor());
-        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, k.commitInterval().toMillis());
+    static Properties streamsConfig(EnrichmentProperties.Kafka k, KafkaProperties kafka, DeadLetters deadLetters) {
+        Properties config = StreamsSetup.properties(kafka, new StreamsSetup.Settings(k.applicationId(), k.streamThreads(),
+                k.replicationFactor(), k.commitInterval(), k.stateDir() == null ? null : k.stateDir().toString()), deadLetters);
         // No state stores: nothing to cache.
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         // As the edge writes requests: JSON shrinks several times, and every request is kept 7 days.
@@ -121,12 +129,6 @@ class EnrichmentConfiguration {
         // thread and the broker about as much as the records in it (EnrichmentBenchmark's pass-through,
         // 500,000 records, one thread: 177k records/s at 16 KiB, 309k at 256 KiB).
         config.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
-        // A new application id starts at the oldest retained request, so nothing published before the
-        // first start is skipped.
-        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        if (k.stateDir() != null) {
-            config.put(StreamsConfig.STATE_DIR_CONFIG, k.stateDir().toString());
-        }
         return config;
     }
 
@@ -147,18 +149,10 @@ class EnrichmentConfiguration {
         };
     }
 
-    /** Ready while the stream runs or rebalances; down once it has stopped for good. */
+    /** Ready while the stream runs or rebalances (see {@link StreamsSetup#readiness}). */
     @Bean
-    HealthIndicator stream(EnrichmentStream stream) {
-        return () -> {
-            KafkaStreams.State state = stream.state();
-            Health.Builder health = switch (state) {
-                case RUNNING, REBALANCING -> Health.up();
-                case CREATED -> Health.outOfService();
-                case PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR -> Health.down();
-            };
-            return health.withDetail("state", state.name()).build();
-        };
+    HealthIndicator stream(StreamsBuilderFactoryBean enrichmentStreams) {
+        return StreamsSetup.readiness(enrichmentStreams);
     }
 
     private static Map<String, Object> details(DatabaseInfo d, Clock clock) {

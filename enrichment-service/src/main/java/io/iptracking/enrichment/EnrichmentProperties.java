@@ -58,7 +58,6 @@ public record EnrichmentProperties(
     /**
      * The broker and the Kafka Streams application.
      *
-     * @param bootstrapServers where Kafka is
      * @param replicationFactor for the topics this service creates on a fresh cluster, and for Kafka
      *     Streams' internal topics
      * @param applicationId the Kafka Streams application id: consumer group and transactional id prefix;
@@ -72,7 +71,6 @@ public record EnrichmentProperties(
      *     it); unset for Kafka Streams' default under {@code java.io.tmpdir}
      */
     public record Kafka(
-            @NotBlank @DefaultValue("127.0.0.1:9092") String bootstrapServers,
             @Min(1) @DefaultValue("1") int replicationFactor,
             @NotBlank @DefaultValue("enrichment-service") String applicationId,
             @Min(1) @Max(64) @DefaultValue("2") int streamThreads,

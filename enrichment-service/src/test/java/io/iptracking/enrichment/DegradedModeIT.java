@@ -8,7 +8,6 @@ import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.testing.ManagementEndpoints;
 import io.iptracking.common.testing.TestKafka;
 import io.iptracking.enrichment.geo.MaxMindGeoLookup;
-import io.iptracking.enrichment.stream.EnrichmentStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +18,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -36,11 +36,11 @@ class DegradedModeIT {
     static final Path GEOIP = EnrichmentIT.tempDir("degraded-it-geoip");
     static final Path CITY = GEOIP.resolve("not-yet/GeoLite2-City.mmdb");
     static final EnrichmentTraffic TRAFFIC = new EnrichmentTraffic(KAFKA);
-    static EnrichmentStream running;
+    static StreamsBuilderFactoryBean running;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("enrichment.kafka.bootstrap-servers", KAFKA::bootstrapServers);
+        registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
         registry.add("enrichment.kafka.state-dir", () -> GEOIP.resolve("streams").toString());
         registry.add("enrichment.geoip.city-database", CITY::toString);
         registry.add("enrichment.geoip.required", () -> "false");
@@ -59,7 +59,7 @@ class DegradedModeIT {
     MaxMindGeoLookup geo;
 
     @Autowired
-    EnrichmentStream stream;
+    StreamsBuilderFactoryBean stream;
 
     @LocalServerPort
     int port;

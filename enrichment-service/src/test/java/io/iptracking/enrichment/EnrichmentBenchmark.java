@@ -7,7 +7,7 @@ import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
-import io.iptracking.common.kafka.TopicCreation;
+import io.iptracking.common.kafka.Topic;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.testing.TestKafka;
 import io.iptracking.enrichment.geo.DatabaseInfo;
@@ -15,6 +15,7 @@ import io.iptracking.enrichment.geo.DatabaseRole;
 import io.iptracking.enrichment.geo.MaxMindGeoLookup;
 import io.iptracking.enrichment.stream.EnrichmentCounters;
 import io.iptracking.enrichment.stream.EnrichmentTopology;
+import io.iptracking.streams.DeadLetters;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -43,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -109,8 +111,9 @@ public final class EnrichmentBenchmark {
                 .withBrokerProperty("group.initial.rebalance.delay.ms", "0");
         kafka.beforeAll(null);
         try {
-            TopicCreation.ensureExist(kafka.bootstrapServers(), 1, Duration.ofSeconds(30),
-                    List.of(Topics.REQUESTS, Topics.ENRICHED_REQUESTS, Topics.REQUESTS_DLQ));
+            for (Topic<?, ?> topic : List.of(Topics.REQUESTS, Topics.ENRICHED_REQUESTS, Topics.REQUESTS_DLQ)) {
+                kafka.createTopic(topic.name(), topic.partitions(), topic.configs());
+            }
             long bytes = produce(kafka, events);
             report.add(String.format("  produced in advance as the edge does (lz4), %,d bytes of JSON per event on average", bytes / events));
             // A service runs for weeks: the first passes through a fresh JVM (class loading, JIT) are not its
@@ -247,10 +250,11 @@ public final class EnrichmentBenchmark {
      */
     private static Enriched enrich(TestKafka kafka, Path city, int events, int streamThreads, Duration commitInterval)
             throws Exception {
-        EnrichmentCounters counters = new EnrichmentCounters();
+        DeadLetters deadLetters = new DeadLetters();
+        EnrichmentCounters counters = new EnrichmentCounters(deadLetters);
         try (MaxMindGeoLookup geo = MaxMindGeoLookup.open(new MaxMindGeoLookup.Settings(city, null, 4096, 100_000,
                 Duration.ofHours(24)), true, Ticker.systemTicker(), Clock.systemUTC())) {
-            Pace pace = run(kafka, "bench-enrichment-", EnrichmentTopology.build(geo, counters),
+            Pace pace = run(kafka, "bench-enrichment-", EnrichmentTopology.build(geo, counters), deadLetters,
                     () -> counters.enrichedCount() + counters.deadLetteredCount(), events, streamThreads, commitInterval);
             if (counters.deadLetteredCount() != 0 || counters.enrichedCount() != events) {
                 throw new IllegalStateException("expected " + events + " enriched events, got " + counters.enrichedCount()
@@ -284,16 +288,18 @@ public final class EnrichmentBenchmark {
             }
         }, "requests");
         topology.addSink("copies", Topics.ENRICHED_REQUESTS.name(), new ByteArraySerializer(), new ByteArraySerializer(), "copy");
-        return run(kafka, "bench-pass-through-", topology, copied::sum, events, streamThreads, commitInterval);
+        return run(kafka, "bench-pass-through-", topology, new DeadLetters(), copied::sum, events, streamThreads, commitInterval);
     }
 
     /** Records/s of a topology as a fresh application: from the first record processed until every offset is committed. */
-    private static Pace run(TestKafka kafka, String applicationPrefix, Topology topology, LongSupplier processed,
-            int events, int streamThreads, Duration commitInterval) throws Exception {
+    private static Pace run(TestKafka kafka, String applicationPrefix, Topology topology, DeadLetters deadLetters,
+            LongSupplier processed, int events, int streamThreads, Duration commitInterval) throws Exception {
         String applicationId = applicationPrefix + UUID.randomUUID();
-        EnrichmentProperties.Kafka settings = new EnrichmentProperties.Kafka(kafka.bootstrapServers(), 1, applicationId,
+        EnrichmentProperties.Kafka settings = new EnrichmentProperties.Kafka(1, applicationId,
                 streamThreads, commitInterval, Files.createTempDirectory("bench-streams"));
-        try (KafkaStreams streams = new KafkaStreams(topology, EnrichmentConfiguration.streamsConfig(settings));
+        KafkaProperties client = new KafkaProperties();
+        client.setBootstrapServers(List.of(kafka.bootstrapServers()));
+        try (KafkaStreams streams = new KafkaStreams(topology, EnrichmentConfiguration.streamsConfig(settings, client, deadLetters));
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             streams.start();
             // Polled every 5 ms: the time it takes is the figure.

@@ -14,7 +14,6 @@ import io.iptracking.common.testing.ManagementEndpoints;
 import io.iptracking.common.testing.TestKafka;
 import io.iptracking.enrichment.geo.MaxMindGeoLookup;
 import io.iptracking.enrichment.stream.EnrichmentCounters;
-import io.iptracking.enrichment.stream.EnrichmentStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,6 +42,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -62,11 +62,11 @@ class EnrichmentIT {
     static final Path CITY = GeoFixtures.writeCity(GEOIP.resolve("GeoIP2-City.mmdb"));
     static final Path ASN = GeoFixtures.writeAsn(GEOIP.resolve("GeoLite2-ASN.mmdb"));
     static final EnrichmentTraffic TRAFFIC = new EnrichmentTraffic(KAFKA);
-    static EnrichmentStream running;
+    static StreamsBuilderFactoryBean running;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("enrichment.kafka.bootstrap-servers", KAFKA::bootstrapServers);
+        registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
         registry.add("enrichment.kafka.state-dir", () -> GEOIP.resolve("streams").toString());
         registry.add("enrichment.geoip.city-database", CITY::toString);
         registry.add("enrichment.geoip.asn-database", ASN::toString);
@@ -100,7 +100,7 @@ class EnrichmentIT {
     EnrichmentCounters counters;
 
     @Autowired
-    EnrichmentStream stream;
+    StreamsBuilderFactoryBean stream;
 
     @LocalServerPort
     int port;

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import io.iptracking.streams.DeadLetters;
+import java.util.List;
 import java.util.Properties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -32,7 +35,6 @@ class EnrichmentPropertiesTest {
         assertThat(p.geoip().cacheSize()).isEqualTo(100_000);
         assertThat(p.geoip().cacheExpiry()).isEqualTo(Duration.ofHours(24));
         assertThat(p.geoip().nodeCacheSize()).isEqualTo(4096);
-        assertThat(p.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(p.kafka().applicationId()).isEqualTo("enrichment-service");
         assertThat(p.kafka().streamThreads()).isEqualTo(2);
         assertThat(p.kafka().commitInterval()).isEqualTo(Duration.ofMillis(100));
@@ -62,15 +64,18 @@ class EnrichmentPropertiesTest {
 
     @Test
     void streamsRunExactlyOnceWithTheConfiguredIdentityAndPace() {
+        KafkaProperties kafka = new KafkaProperties();
+        kafka.setBootstrapServers(List.of("kafka-1:9092", "kafka-2:9092"));
         Properties config = EnrichmentConfiguration.streamsConfig(bind(Map.of(
-                "enrichment.kafka.bootstrap-servers", "kafka-1:9092,kafka-2:9092",
                 "enrichment.kafka.replication-factor", "3",
                 "enrichment.kafka.stream-threads", "3",
-                "enrichment.kafka.state-dir", "/var/lib/enrichment")).kafka());
+                "enrichment.kafka.state-dir", "/var/lib/enrichment")).kafka(), kafka, new DeadLetters());
         assertThat(config)
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "enrichment-service")
-                .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka-1:9092,kafka-2:9092")
+                .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, List.of("kafka-1:9092", "kafka-2:9092"))
+                .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "ip.requests.dlq.v1")
+                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Processing.class)
                 .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
                 .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3)
                 .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024)

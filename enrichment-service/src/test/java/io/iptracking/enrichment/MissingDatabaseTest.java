@@ -16,7 +16,7 @@ class MissingDatabaseTest {
         Path missing = dir.resolve("GeoLite2-City.mmdb");
         Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(EnrichmentApplication.class)
                 .run("--spring.main.web-application-type=none", "--enrichment.geoip.city-database=" + missing,
-                        "--enrichment.kafka.bootstrap-servers=127.0.0.1:1",
+                        "--spring.kafka.bootstrap-servers=127.0.0.1:1",
                         // The failure is the point: Boot need not report it again in the build output.
                         "--logging.level.org.springframework=OFF")
                 .close());

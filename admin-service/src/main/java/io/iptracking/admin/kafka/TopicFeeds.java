@@ -4,8 +4,6 @@ import io.iptracking.common.kafka.DeadLetterHeaders;
 import io.iptracking.common.kafka.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,13 +138,13 @@ public final class TopicFeeds {
         };
         // One convention for every dead-letter topic of the system: Kafka Streams' header names, as text.
         recoverer.excludeHeader(DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd.values());
-        recoverer.addHeadersFunction((record, e) -> deadLetterHeaders(record, cause(e)));
+        recoverer.addHeadersFunction((record, e) -> DeadLetterHeaders.of(cause(e), record.topic(), record.partition(), record.offset()));
         DefaultErrorHandler handler = new DefaultErrorHandler((record, e) -> {
             // Throws when the dead-letter topic is away: the record is then retried, never skipped.
             recoverer.accept(record, e);
             feed.deadLettered(Failures.of(e));
             log.warn("Dead-lettered {}-{}@{} to {}: {}", record.topic(), record.partition(), record.offset(),
-                    deadLetters.name(), forLog(cause(e)));
+                    deadLetters.name(), DeadLetterHeaders.forLog(cause(e)));
         }, UNKNOWN);
         handler.setBackOffFunction((record, e) -> switch (Failures.of(e)) {
             case TRANSIENT -> WHILE_AWAY;
@@ -185,20 +183,6 @@ public final class TopicFeeds {
         return new DelegatingByTypeSerializer(delegates, true);
     }
 
-    /** The error and the record's origin, as text. */
-    static Headers deadLetterHeaders(ConsumerRecord<?, ?> record, Throwable cause) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(DeadLetterHeaders.EXCEPTION, utf8(cause.getClass().getName()));
-        headers.add(DeadLetterHeaders.MESSAGE, utf8(String.valueOf(cause.getMessage())));
-        StringWriter trace = new StringWriter();
-        cause.printStackTrace(new PrintWriter(trace));
-        headers.add(DeadLetterHeaders.STACKTRACE, utf8(trace.toString()));
-        headers.add(DeadLetterHeaders.TOPIC, utf8(record.topic()));
-        headers.add(DeadLetterHeaders.PARTITION, utf8(Integer.toString(record.partition())));
-        headers.add(DeadLetterHeaders.OFFSET, utf8(Long.toString(record.offset())));
-        return headers;
-    }
-
     /**
      * A value larger than a dead-letter topic takes (Kafka's default is 1 MB; it was read from a topic
      * that allows more): the record keeps its key, headers and the value's size, and says where the
@@ -224,20 +208,6 @@ public final class TopicFeeds {
             t = t.getCause();
         }
         return t;
-    }
-
-    /**
-     * An error for a log line: its messages may quote what a record held (a parser quotes the token it
-     * choked on), so control characters become '?' and the text is cut, and a record cannot forge lines.
-     */
-    static String forLog(Throwable e) {
-        String text = e.toString();
-        StringBuilder out = new StringBuilder(Math.min(text.length(), 300));
-        for (int i = 0; i < text.length() && out.length() < 300; i++) {
-            char c = text.charAt(i);
-            out.append(c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' ? '?' : c);
-        }
-        return out.toString();
     }
 
     private static byte[] utf8(String s) {
@@ -331,7 +301,7 @@ public final class TopicFeeds {
         void failed(Exception e, int attempt) {
             retries.increment();
             if (Failures.of(e) != Failures.PERMANENT) {
-                log.warn("Feed {}: attempt {} failed, retrying: {}", name, attempt, forLog(cause(e)));
+                log.warn("Feed {}: attempt {} failed, retrying: {}", name, attempt, DeadLetterHeaders.forLog(cause(e)));
             }
         }
     }

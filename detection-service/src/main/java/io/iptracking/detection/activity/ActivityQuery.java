@@ -5,6 +5,7 @@ import io.iptracking.common.kafka.Topics;
 import io.iptracking.detection.rules.Detector;
 import io.iptracking.detection.stream.DetectionTopology;
 import io.iptracking.detection.window.IpActivity;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -20,17 +21,22 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class ActivityQuery {
 
-    private final KafkaStreams streams;
+    private final Supplier<KafkaStreams> application;
     private final HostInfo self;
     private final Detector detector;
 
-    public ActivityQuery(KafkaStreams streams, String applicationServer, Detector detector) {
-        this.streams = streams;
+    /** @param application the running application; null before it started */
+    public ActivityQuery(Supplier<KafkaStreams> application, String applicationServer, Detector detector) {
+        this.application = application;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
         this.detector = detector;
     }
 
     public ActivityLookup lookup(ClientIp ip) {
+        KafkaStreams streams = application.get();
+        if (streams == null) {
+            return new ActivityLookup.Unavailable("detection is not running yet");
+        }
         KeyQueryMetadata owner;
         try {
             owner = streams.queryMetadataForKey(DetectionTopology.ACTIVITY_STORE, ip,

@@ -37,6 +37,12 @@ public final class DetectionTopology {
 
     public static Topology build(DetectionProperties properties, Clock clock, DetectionListener listener) {
         Topology topology = new Topology();
+        addTo(topology, properties, clock, listener);
+        return topology;
+    }
+
+    /** Adds detection's nodes and store to {@code topology}. */
+    public static void addTo(Topology topology, DetectionProperties properties, Clock clock, DetectionListener listener) {
         // Earliest: a new deployment reads the retained traffic, so its windows are full at once.
         topology.addSource(AutoOffsetReset.earliest(), SOURCE, new EdgeTimestamp(), Topics.ENRICHED_REQUESTS.keySerde().deserializer(),
                 Topics.ENRICHED_REQUESTS.valueSerde().deserializer(), Topics.ENRICHED_REQUESTS.name());
@@ -47,6 +53,5 @@ public final class DetectionTopology {
                 Topics.ENRICHED_REQUESTS.keySerde(), new IpActivitySerde()).withCachingEnabled(), PROCESSOR);
         topology.addSink(SINK, Topics.FLAGGED.name(), Topics.FLAGGED.keySerde().serializer(),
                 Topics.FLAGGED.valueSerde().serializer(), PROCESSOR);
-        return topology;
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.ip.ClientIp;
-import io.iptracking.common.kafka.TopicCreation;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.testing.TestKafka;
 import io.iptracking.common.testing.traffic.LabelledTraffic;
@@ -13,10 +12,12 @@ import io.iptracking.common.testing.traffic.TrafficGenerator;
 import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.TestProperties;
 import io.iptracking.detection.stream.DetectionListener;
-import io.iptracking.detection.stream.DetectionStreams;
 import io.iptracking.detection.stream.DetectionTopology;
 import io.iptracking.detection.stream.Requests;
 import io.iptracking.detection.stream.StreamsSettings;
+import io.iptracking.streams.DeadLetters;
+import io.iptracking.streams.StreamsSetup;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +37,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -82,8 +86,10 @@ public final class DetectionBenchmark {
     }
 
     private static void run(String bootstrap, int latencyIps, int days) throws Exception {
-        TopicCreation.ensureExist(bootstrap, 1, Duration.ofSeconds(30),
-                List.of(Topics.ENRICHED_REQUESTS, Topics.FLAGGED, Topics.REQUESTS_DLQ));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(Stream.of(Topics.ENRICHED_REQUESTS, Topics.FLAGGED, Topics.REQUESTS_DLQ).map(t -> t.newTopic(1)).toList())
+                    .all().get(30, TimeUnit.SECONDS);
+        }
 
         LabelledTraffic traffic = TrafficGenerator.withSeed(1).duration(Duration.ofHours(24L * days)).users(3000 * days)
                 .attacksAfter(Duration.ofHours(24)).generate();
@@ -95,14 +101,14 @@ public final class DetectionBenchmark {
 
         double[] refRates = parseConsumerPerformance(reference);
         List<String> rows = new ArrayList<>();
-        DetectionStreams latencyRun = null;
+        StreamsBuilderFactoryBean latencyRun = null;
         String latencyGroup = null;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             // The default commit interval first (its instance then serves the latency run), then a
             // longer one: commits are what flags wait for, and what throughput pays for.
             for (String commitInterval : List.of("100ms", "1s")) {
                 String applicationId = "ipt-detection-bench-" + UUID.randomUUID();
-                DetectionStreams detection = detection(bootstrap, applicationId, commitInterval);
+                StreamsBuilderFactoryBean detection = detection(bootstrap, applicationId, commitInterval);
                 long start = System.nanoTime();
                 detection.start();
                 long[] progress = {0}; // when the first offsets were committed
@@ -146,15 +152,21 @@ public final class DetectionBenchmark {
         }
     }
 
-    private static DetectionStreams detection(String bootstrap, String applicationId, String commitInterval) throws Exception {
+    /** Detection as the service runs it ({@link StreamsSetup}), not started. */
+    private static StreamsBuilderFactoryBean detection(String bootstrap, String applicationId, String commitInterval) throws Exception {
         Path state = Files.createTempDirectory(Path.of("target"), "detection-bench-");
         DetectionProperties p = TestProperties.with(Map.of(
-                "detection.kafka.bootstrap-servers", bootstrap,
                 "detection.kafka.application-id", applicationId,
                 "detection.kafka.state-dir", state.toString(),
                 "detection.kafka.commit-interval", commitInterval));
-        Properties settings = StreamsSettings.of(p);
-        return new DetectionStreams(DetectionTopology.build(p, Clock.systemUTC(), DetectionListener.NONE), settings);
+        KafkaProperties kafka = new KafkaProperties();
+        kafka.setBootstrapServers(List.of(bootstrap));
+        StreamsBuilderFactoryBean detection = StreamsSetup.application("detection", StreamsSettings.of(p, kafka, new DeadLetters()),
+                topology -> DetectionTopology.addTo(topology, p, Clock.systemUTC(), DetectionListener.NONE), new SimpleMeterRegistry());
+        // What the application context does for a bean: create the builder, then build the topology.
+        detection.afterPropertiesSet();
+        detection.afterSingletonsInstantiated();
+        return detection;
     }
 
     private static void latency(String bootstrap, Admin admin, String applicationId, int ips, LabelledTraffic traffic) throws Exception {

@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import io.iptracking.streams.DeadLetters;
 import java.util.Properties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -34,6 +36,7 @@ public final class DetectionDriver implements AutoCloseable {
     public static final Instant DETECTED_AT = Instant.parse("2026-05-04T12:00:00Z");
 
     private final TopologyTestDriver driver;
+    private final DeadLetters deadLetters = new DeadLetters();
     private final TestInputTopic<ClientIp, EnrichedRequestEvent> input;
     private final TestOutputTopic<ClientIp, byte[]> output;
     private final List<FlaggedIp> flags = new ArrayList<>();
@@ -44,7 +47,9 @@ public final class DetectionDriver implements AutoCloseable {
     }
 
     public DetectionDriver(DetectionProperties p, boolean validateSchema) {
-        Properties settings = StreamsSettings.of(p);
+        KafkaProperties kafka = new KafkaProperties();
+        kafka.setBootstrapServers(List.of("unused:9092"));
+        Properties settings = StreamsSettings.of(p, kafka, deadLetters);
         // Under target/, but not under java.io.tmpdir, which Kafka Streams warns about.
         settings.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "topology-test", UUID.randomUUID().toString()).toString());
         DetectionListener listener = new DetectionListener() {

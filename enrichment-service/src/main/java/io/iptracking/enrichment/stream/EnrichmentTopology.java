@@ -8,21 +8,19 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * The enrichment topology: every record of {@link Topics#REQUESTS} becomes one record of
- * {@link Topics#ENRICHED_REQUESTS}, keyed by the request's IP, or, when it cannot be read, one record of
- * {@link Topics#REQUESTS_DLQ}.
+ * {@link Topics#ENRICHED_REQUESTS}, keyed by the request's IP.
  *
- * <p>The source reads raw bytes and {@link RequestEnricher} parses them, rather than a
- * {@code DeserializationExceptionHandler} behind typed serdes: a bad record is then an ordinary branch
- * of the topology, written to the dead-letter topic in the same exactly-once transaction as the
- * offsets and the enriched records, counted, and tested with the {@code TopologyTestDriver} like
- * everything else. It can never stop the application or be read again.
+ * <p>The source reads raw bytes and {@link RequestEnricher} parses them, so that the enriched record
+ * can be written around the request's own bytes ({@link EnrichedEventWriter}). A record it cannot read
+ * makes it throw, and Kafka Streams' processing exception handler ({@code DeadLetters.Processing})
+ * writes the record's bytes to {@link Topics#REQUESTS_DLQ} in the same exactly-once transaction as the
+ * offsets and the enriched records: it can never stop the application or be read again.
  */
 public final class EnrichmentTopology {
 
     static final String SOURCE = "requests";
     static final String ENRICHER = "enrich";
     static final String ENRICHED_SINK = "enriched-requests";
-    static final String DEAD_LETTER_SINK = "dead-letters";
 
     private EnrichmentTopology() {
     }
@@ -33,15 +31,18 @@ public final class EnrichmentTopology {
      */
     public static Topology build(GeoLookup geo, EnrichmentCounters counters) {
         Topology topology = new Topology();
+        addTo(topology, geo, counters);
+        return topology;
+    }
+
+    /** Adds the enrichment's nodes to {@code topology}. */
+    public static void addTo(Topology topology, GeoLookup geo, EnrichmentCounters counters) {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.REQUESTS.name());
         // One writer for every stream thread: it keeps each place's geo JSON, written once.
         EnrichedEventWriter writer = new EnrichedEventWriter();
         topology.addProcessor(ENRICHER, () -> new RequestEnricher(geo, writer, counters), SOURCE);
-        // The enricher writes both topics' bytes itself: see EnrichedEventWriter.
+        // The enricher writes the enriched record's bytes itself: see EnrichedEventWriter.
         topology.addSink(ENRICHED_SINK, Topics.ENRICHED_REQUESTS.name(), new ByteArraySerializer(), new ByteArraySerializer(),
                 ENRICHER);
-        topology.addSink(DEAD_LETTER_SINK, Topics.REQUESTS_DLQ.name(), new ByteArraySerializer(), new ByteArraySerializer(),
-                ENRICHER);
-        return topology;
     }
 }

@@ -1,30 +1,23 @@
 package io.iptracking.enrichment.stream;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.json.CanonicalRequestJson;
-import io.iptracking.common.kafka.DeadLetterHeaders;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.geo.GeoLookup;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Reads one request record, adds the geo data of its IP, and forwards it to the enriched topic, as bytes
- * written by {@link EnrichedEventWriter} around the request's own; a record
- * that is not a valid {@code Topic<ClientIp, RequestEvent>} record goes to the dead-letter topic
- * unchanged, with the error in {@link DeadLetterHeaders}.
+ * written by {@link EnrichedEventWriter} around the request's own. A record that is not a valid
+ * {@code Topic<ClientIp, RequestEvent>} record makes it throw {@code SerializationException}: Kafka
+ * Streams' processing exception handler then sends it to the dead-letter topic unchanged.
  */
 final class RequestEnricher implements Processor<byte[], byte[], Object, Object> {
 
@@ -50,15 +43,7 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        Request request;
-        try {
-            request = read(record);
-        } catch (RuntimeException e) {
-            // SerializationException in practice; anything else a record makes a reader throw is just as
-            // much that record's fault, and must not stop the stream thread or replay the record forever.
-            deadLetter(record, e);
-            return;
-        }
+        Request request = read(record);
         RequestEvent event = request.event();
         byte[] value = writer.write(record.value(), request.canonical(), event, geo.lookup(event.ip()));
         // One new record, not withKey(...).withValue(...): each copies the headers.
@@ -112,30 +97,4 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
         return true;
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, RuntimeException e) {
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        add(headers, DeadLetterHeaders.EXCEPTION, e.getClass().getName());
-        add(headers, DeadLetterHeaders.MESSAGE, e.getMessage());
-        add(headers, DeadLetterHeaders.STACKTRACE, stackTrace(e));
-        RecordMetadata source = context.recordMetadata().orElse(null);
-        if (source != null) {
-            add(headers, DeadLetterHeaders.TOPIC, source.topic());
-            add(headers, DeadLetterHeaders.PARTITION, Integer.toString(source.partition()));
-            add(headers, DeadLetterHeaders.OFFSET, Long.toString(source.offset()));
-        }
-        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
-                EnrichmentTopology.DEAD_LETTER_SINK);
-        counters.deadLettered();
-    }
-
-    private static void add(Headers headers, String name, String value) {
-        headers.remove(name);
-        headers.add(name, value == null ? null : value.getBytes(UTF_8));
-    }
-
-    private static String stackTrace(Throwable e) {
-        StringWriter text = new StringWriter();
-        e.printStackTrace(new PrintWriter(text));
-        return text.toString();
-    }
 }

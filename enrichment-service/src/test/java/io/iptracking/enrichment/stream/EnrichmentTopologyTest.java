@@ -16,6 +16,8 @@ import io.iptracking.enrichment.geo.GeoLookup;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import io.iptracking.streams.DeadLetters;
+import io.iptracking.streams.StreamsSetup;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.header.Header;
@@ -42,7 +44,8 @@ class EnrichmentTopologyTest {
             ClientIp.parse(GeoFixtures.AMSTERDAM_IP), GeoFixtures.AMSTERDAM);
     static final GeoLookup GEO = ip -> PLACES.getOrDefault(ip, Geo.UNKNOWN);
 
-    final EnrichmentCounters counters = new EnrichmentCounters();
+    final DeadLetters deadLettering = new DeadLetters();
+    final EnrichmentCounters counters = new EnrichmentCounters(deadLettering);
     TopologyTestDriver driver;
     TestInputTopic<ClientIp, RequestEvent> requests;
     TestInputTopic<byte[], byte[]> rawRequests;
@@ -55,6 +58,8 @@ class EnrichmentTopologyTest {
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "enrichment-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // The production application's dead-letter handling: Streams' handlers, writing to the dead-letter topic.
+        config.putAll(StreamsSetup.deadLetterHandling(deadLettering));
         driver = new TopologyTestDriver(EnrichmentTopology.build(GEO, counters), config);
         requests = driver.createInputTopic(Topics.REQUESTS.name(),
                 Topics.REQUESTS.keySerde().serializer(), Topics.REQUESTS.valueSerde().serializer());
