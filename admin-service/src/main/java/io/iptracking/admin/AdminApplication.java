@@ -18,7 +18,7 @@ public class AdminApplication {
     public static void main(String[] args) {
         NativeLz4.load();
         if (AdminCommandLine.isCommand(args)) {
-            System.exit(AdminCommandLine.run(args, Map.of(), System.out, System.err));
+            System.exit(AdminCommandLine.run(AdminApplication.class, args, Map.of(), System.out, System.err));
         }
         SpringApplication.run(AdminApplication.class, args);
     }

@@ -17,7 +17,7 @@ import io.iptracking.admin.lists.ListChanges;
 import io.iptracking.admin.lists.ListEntries;
 import io.iptracking.admin.lists.Outbox;
 import io.iptracking.admin.web.ApiKey;
-import io.iptracking.common.privacy.IpTruncation;
+import io.iptracking.admin.privacy.IpTruncation;
 import io.iptracking.common.kafka.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,7 +3,7 @@ package io.iptracking.admin;
 import io.iptracking.admin.web.ApiKey;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.Severity;
-import io.iptracking.common.privacy.IpTruncation;
+import io.iptracking.admin.privacy.IpTruncation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;

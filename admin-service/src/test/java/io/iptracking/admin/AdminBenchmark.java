@@ -14,7 +14,7 @@ import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.Topics;
-import io.iptracking.common.privacy.IpTruncation;
+import io.iptracking.admin.privacy.IpTruncation;
 import io.iptracking.common.testing.PostgresDatabase;
 import io.iptracking.common.testing.TestKafka;
 import io.iptracking.common.testing.TestPostgres;

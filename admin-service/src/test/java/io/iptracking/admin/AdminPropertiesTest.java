@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iptracking.admin.web.ApiKey;
 import io.iptracking.common.event.Severity;
-import io.iptracking.common.privacy.IpTruncation;
+import io.iptracking.admin.privacy.IpTruncation;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

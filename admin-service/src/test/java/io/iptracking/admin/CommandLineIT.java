@@ -139,7 +139,7 @@ class CommandLineIT {
         static Run run(Map<String, Object> properties, String... args) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = AdminCommandLine.run(args, properties, new PrintStream(out, true, StandardCharsets.UTF_8),
+            int code = AdminCommandLine.run(AdminApplication.class, args, properties, new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8));
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         }

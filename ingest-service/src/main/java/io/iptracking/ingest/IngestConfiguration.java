@@ -3,7 +3,7 @@ package io.iptracking.ingest;
 import io.github.bucket4j.TimeMeter;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.kafka.Topics;
-import io.iptracking.common.privacy.Pseudonymizer;
+import io.iptracking.ingest.auth.Pseudonymizer;
 import io.iptracking.ingest.auth.BearerTokens;
 import io.iptracking.ingest.edge.EdgePolicy;
 import io.iptracking.ingest.events.KafkaEventPublisher;

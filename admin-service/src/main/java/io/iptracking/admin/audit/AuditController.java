@@ -1,8 +1,8 @@
 package io.iptracking.admin.audit;
 
 import io.iptracking.admin.AdminProperties;
-import io.iptracking.admin.lists.PageView;
 import io.iptracking.admin.web.Params;
+import io.iptracking.admin.web.PageView;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;

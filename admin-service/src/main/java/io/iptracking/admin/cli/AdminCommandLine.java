@@ -1,11 +1,9 @@
 package io.iptracking.admin.cli;
 
-import io.iptracking.admin.AdminApplication;
 import io.iptracking.admin.lists.BlocklistRelay;
 import io.iptracking.admin.lists.EntryExistsException;
 import io.iptracking.admin.lists.EntryNotFoundException;
 import io.iptracking.admin.lists.EntryRequests;
-import io.iptracking.admin.lists.InvalidFieldException;
 import io.iptracking.admin.lists.ListChanges;
 import io.iptracking.admin.lists.ListEntries;
 import io.iptracking.admin.lists.ListFilter;
@@ -17,6 +15,7 @@ import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListSource;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.Topics;
+import io.iptracking.admin.web.InvalidFieldException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,7 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * The command line in the service's jar ({@code java -jar admin-service.jar block-ip 203.0.113.7
+ * The command line in the service's jar ({@code deploy/local/admin.sh block-ip 203.0.113.7
  * --for 24h}): the same validation, table, outbox and audit log as the API, in an application
  * context without a web server or background work. After a change it publishes the outbox itself,
  * so the block reaches the topic even when no admin-service is running.
@@ -57,9 +56,12 @@ public final class AdminCommandLine {
     /**
      * Runs one command and returns its exit code; never calls {@link System#exit}.
      *
+     * @param application the application whose configuration the command runs with (its
+     *     {@code @SpringBootApplication} class), given rather than named here so that this package
+     *     does not depend on the one that starts it
      * @param properties extra Spring properties (tests point the database and Kafka with them)
      */
-    public static int run(String[] args, Map<String, Object> properties, PrintStream out, PrintStream err) {
+    public static int run(Class<?> application, String[] args, Map<String, Object> properties, PrintStream out, PrintStream err) {
         Command command;
         try {
             command = Command.parse(args);
@@ -75,7 +77,7 @@ public final class AdminCommandLine {
                 yield OK;
             }
             case Command.NewApiKey k -> newApiKey(k, out, err);
-            default -> withContext(command, properties, out, err);
+            default -> withContext(application, command, properties, out, err);
         };
     }
 
@@ -94,13 +96,14 @@ public final class AdminCommandLine {
         }
     }
 
-    private static int withContext(Command command, Map<String, Object> properties, PrintStream out, PrintStream err) {
+    private static int withContext(Class<?> application, Command command, Map<String, Object> properties, PrintStream out,
+            PrintStream err) {
         // The command prints what the operator needs; logs would bury it (LOGGING_LEVEL_ROOT=INFO shows them).
         Map<String, Object> defaults = new HashMap<>();
         defaults.put("logging.level.root", "OFF");
         defaults.put("logging.level.org.apache.kafka", "OFF");
         defaults.put("spring.main.log-startup-info", "false");
-        SpringApplicationBuilder builder = new SpringApplicationBuilder(AdminApplication.class)
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 .properties(defaults)

@@ -15,7 +15,9 @@ import java.util.Set;
 sealed interface Command {
 
     String USAGE = """
-            Usage: java -jar admin-service.jar <command> [arguments]
+            Usage: deploy/local/admin.sh <command> [arguments]
+               (or java -jar admin-service/target/admin-service.jar <command> with a JDK 21+;
+                with compose: docker compose run --rm admin-service <command>)
 
               block-ip <ip|cidr> [--reason TEXT] [--for DURATION | --until INSTANT]
               allow-ip <ip|cidr> [--reason TEXT] [--for DURATION | --until INSTANT]

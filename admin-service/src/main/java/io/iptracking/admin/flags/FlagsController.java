@@ -2,11 +2,11 @@ package io.iptracking.admin.flags;
 
 import io.iptracking.admin.AdminProperties;
 import io.iptracking.admin.lists.EntryRequests;
-import io.iptracking.admin.lists.InvalidFieldException;
-import io.iptracking.admin.lists.PageView;
 import io.iptracking.admin.web.Params;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.Severity;
+import io.iptracking.admin.web.PageView;
+import io.iptracking.admin.web.InvalidFieldException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;

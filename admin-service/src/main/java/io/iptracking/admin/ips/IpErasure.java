@@ -5,7 +5,7 @@ import io.iptracking.admin.flags.FlagStore;
 import io.iptracking.admin.lists.ListEntries;
 import io.iptracking.admin.requestlog.RequestLog;
 import io.iptracking.common.ip.ClientIp;
-import io.iptracking.common.privacy.IpTruncation;
+import io.iptracking.admin.privacy.IpTruncation;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -8,7 +8,7 @@ import io.iptracking.admin.lists.StoredEntry;
 import io.iptracking.admin.requestlog.RequestLog;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.ip.ClientIp;
-import io.iptracking.common.privacy.IpTruncation;
+import io.iptracking.admin.privacy.IpTruncation;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import io.iptracking.common.event.ListSource;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.ip.InvalidIpException;
+import io.iptracking.admin.web.InvalidFieldException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -4,6 +4,7 @@ import io.iptracking.admin.audit.AuditLog;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.ip.Cidr;
+import io.iptracking.admin.web.InvalidFieldException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -4,6 +4,8 @@ import io.iptracking.admin.AdminProperties;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListSource;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.admin.web.PageView;
+import io.iptracking.admin.web.InvalidFieldException;
 import java.net.URI;
 import java.security.Principal;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package io.iptracking.admin.reports;
 
-import io.iptracking.admin.lists.InvalidFieldException;
 import io.iptracking.admin.web.Params;
+import io.iptracking.admin.web.InvalidFieldException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

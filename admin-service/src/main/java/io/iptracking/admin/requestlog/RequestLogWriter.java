@@ -2,7 +2,7 @@ package io.iptracking.admin.requestlog;
 
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.RequestEvent;
-import io.iptracking.common.privacy.IpTruncation;
+import io.iptracking.admin.privacy.IpTruncation;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

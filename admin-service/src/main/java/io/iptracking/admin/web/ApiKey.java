@@ -13,7 +13,7 @@ import java.util.Objects;
  * itself is never configured or stored: keys are long random tokens, so an unsalted hash is enough
  * to make a leaked configuration useless, and comparing hashes takes constant time.
  *
- * <p>Configured as {@code name:role:sha256hex}; {@code java -jar admin-service.jar new-api-key
+ * <p>Configured as {@code name:role:sha256hex}; {@code deploy/local/admin.sh new-api-key
  * <name> <role>} prints a fresh key and its line.
  *
  * @param name the actor recorded in the audit log

@@ -1,10 +1,5 @@
 package io.iptracking.admin.web;
 
-import io.iptracking.admin.lists.EntryExistsException;
-import io.iptracking.admin.lists.EntryNotFoundException;
-import io.iptracking.admin.lists.EntryView;
-import io.iptracking.admin.lists.InvalidFieldException;
-import java.time.Clock;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,28 +28,9 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
 
-    private final Clock clock;
-
-    ApiProblems(Clock clock) {
-        this.clock = clock;
-    }
-
     @ExceptionHandler(InvalidFieldException.class)
     ProblemDetail invalidField(InvalidFieldException e) {
         return invalid(e.field(), e.reason());
-    }
-
-    @ExceptionHandler(EntryExistsException.class)
-    ProblemDetail exists(EntryExistsException e) {
-        ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, Problems.ENTRY_EXISTS, "Entry exists", e.getMessage());
-        problem.setProperty("existingId", e.existing().id());
-        problem.setProperty("existing", EntryView.of(e.existing(), clock.instant()));
-        return problem;
-    }
-
-    @ExceptionHandler(EntryNotFoundException.class)
-    ProblemDetail notFound(EntryNotFoundException e) {
-        return Problems.of(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Not found", e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)

@@ -1,6 +1,5 @@
 package io.iptracking.admin.web;
 
-import io.iptracking.admin.lists.InvalidFieldException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;

@@ -40,7 +40,7 @@ public class WebConfiguration {
         ApiKeys keys = new ApiKeys(p.security().apiKeys());
         if (keys.isEmpty()) {
             log.warn("No API keys configured (ADMIN_API_KEYS): every /api call answers 401. "
-                    + "Make one with: java -jar admin-service.jar new-api-key <name> operator");
+                    + "Make one with: deploy/local/admin.sh new-api-key <name> operator");
         }
         return keys;
     }

@@ -16,7 +16,7 @@ import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.DeadLetterHeaders;
 import io.iptracking.common.kafka.Topic;
 import io.iptracking.common.kafka.Topics;
-import io.iptracking.common.privacy.IpTruncation;
+import io.iptracking.admin.privacy.IpTruncation;
 import io.iptracking.common.testing.ContractSamples;
 import io.iptracking.common.testing.PostgresDatabase;
 import io.iptracking.common.testing.PrivatePostgresServer;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListSource;
 import io.iptracking.common.ip.Cidr;
+import io.iptracking.admin.web.InvalidFieldException;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import java.time.Year;
  * fractional digits, without a {@code DateTimeFormatter}: each record read by a service holds one, and
  * the formatter costs as much as the rest of the record's fields.
  */
-final class UtcInstants {
+public final class UtcInstants {
 
     private static final int[] FRACTION_SCALE = {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
 
@@ -22,7 +22,7 @@ final class UtcInstants {
      * a leap second, an invalid date...), which {@link java.time.format.DateTimeFormatter#ISO_INSTANT} then
      * reads or rejects.
      */
-    static Instant parse(String text) {
+    public static Instant parse(String text) {
         int length = text.length();
         if (length < 20 || length == 21 || length > 30 || text.charAt(length - 1) != 'Z'
                 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'

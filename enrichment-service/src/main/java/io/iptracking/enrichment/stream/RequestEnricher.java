@@ -3,7 +3,6 @@ package io.iptracking.enrichment.stream;
 
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
-import io.iptracking.common.json.CanonicalRequestJson;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.geo.GeoLookup;
 import org.apache.kafka.common.errors.SerializationException;

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.Geo;
 import io.iptracking.common.event.RequestEvent;
-import io.iptracking.common.json.CanonicalRequestJson;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.GeoFixtures;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.github.bucket4j.TimeMeter;
 import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListEntry;
-import io.iptracking.common.privacy.Pseudonymizer;
+import io.iptracking.ingest.auth.Pseudonymizer;
 import io.iptracking.ingest.auth.BearerTokens;
 import io.iptracking.ingest.lists.ClientLists;
 import io.iptracking.ingest.ratelimit.Enforcement;

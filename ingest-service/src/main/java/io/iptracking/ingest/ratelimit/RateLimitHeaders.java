@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * Response headers that tell a client its limit, in the IETF httpapi format
  * (draft-ietf-httpapi-ratelimit-headers): {@code RateLimit-Policy: "login";q=5;w=60} and
- * {@code RateLimit: "login";r=0;t=12}, plus {@code Retry-After} on refusals.
+ * {@code RateLimit: "login";r=0;t=60}, plus {@code Retry-After} on refusals.
  */
 public final class RateLimitHeaders {
 

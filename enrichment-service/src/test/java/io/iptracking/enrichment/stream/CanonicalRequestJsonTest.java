@@ -1,4 +1,4 @@
-package io.iptracking.common.json;
+package io.iptracking.enrichment.stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +7,7 @@ import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.json.Json;
 import io.iptracking.common.testing.ContractSamples;
 import java.time.Instant;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.iptracking.common.privacy;
+package io.iptracking.admin.privacy;
 
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;

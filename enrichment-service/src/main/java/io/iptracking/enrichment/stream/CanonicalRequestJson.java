@@ -1,4 +1,4 @@
-package io.iptracking.common.json;
+package io.iptracking.enrichment.stream;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.US_ASCII;
@@ -7,6 +7,7 @@ import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.json.UtcInstants;
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,4 +1,4 @@
-package io.iptracking.common.privacy;
+package io.iptracking.ingest.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

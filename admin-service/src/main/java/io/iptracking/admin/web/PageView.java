@@ -1,4 +1,4 @@
-package io.iptracking.admin.lists;
+package io.iptracking.admin.web;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.iptracking.common.privacy;
+package io.iptracking.ingest.auth;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.iptracking.admin.lists;
+package io.iptracking.admin.web;
 
 /**
  * A request field (API body or query parameter, command-line argument) that is not acceptable; the

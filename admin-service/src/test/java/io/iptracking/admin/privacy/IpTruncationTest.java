@@ -1,4 +1,4 @@
-package io.iptracking.common.privacy;
+package io.iptracking.admin.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
