@@ -106,7 +106,7 @@ class CommandLineIT {
     void usageErrorsNeedNoDatabase() {
         Run missing = AdminCommandLineRunner.run(Map.of("spring.datasource.url", "jdbc:postgresql://127.0.0.1:1/none"), "block-ip");
         assertThat(missing.exitCode()).isEqualTo(AdminCommandLine.BAD_INPUT);
-        assertThat(missing.err()).contains("block-ip needs exactly one <ip|cidr>").contains("Usage:");
+        assertThat(missing.err()).contains("Missing required parameter: '<ip|cidr>'").contains("Usage:");
         Run misspelt = AdminCommandLineRunner.run(Map.of(), "blok-ip", "192.0.2.1");
         assertThat(misspelt.exitCode()).isEqualTo(AdminCommandLine.BAD_INPUT);
         assertThat(misspelt.err()).contains("unknown command 'blok-ip'");

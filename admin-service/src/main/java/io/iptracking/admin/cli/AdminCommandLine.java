@@ -68,12 +68,12 @@ public final class AdminCommandLine {
         } catch (Command.UsageException e) {
             err.println("admin-service: " + e.getMessage());
             err.println();
-            err.println(Command.USAGE);
+            err.println(Command.usage());
             return BAD_INPUT;
         }
         return switch (command) {
             case Command.Help h -> {
-                out.println(Command.USAGE);
+                out.println(Command.usage());
                 yield OK;
             }
             case Command.NewApiKey k -> newApiKey(k, out, err);

@@ -2,40 +2,14 @@ package io.iptracking.admin.cli;
 
 import io.iptracking.admin.lists.ListFilter;
 import io.iptracking.common.event.ListAction;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine;
 
 /**
- * One parsed command line. Parsing only checks the shape (command, arguments, options); the values
- * are validated by the same code as the API's when the command runs.
+ * One parsed command line. picocli reads it (the command line's shape: commands, arguments, options,
+ * what goes together); the values are validated by the same code as the API's when the command runs.
  */
 sealed interface Command {
-
-    String USAGE = """
-            Usage: deploy/local/admin.sh <command> [arguments]
-               (or java -jar admin-service/target/admin-service.jar <command> with a JDK 21+;
-                with compose: docker compose run --rm admin-service <command>)
-
-              block-ip <ip|cidr> [--reason TEXT] [--for DURATION | --until INSTANT]
-              allow-ip <ip|cidr> [--reason TEXT] [--for DURATION | --until INSTANT]
-              unblock-ip <ip|cidr>          remove the block entry of exactly this IP or range
-              unallow-ip <ip|cidr>          remove the allow entry of exactly this IP or range
-              list-blocks [--all | --expired] [--contains IP]
-              list-allows [--all | --expired] [--contains IP]
-              new-api-key <name> <viewer|operator>   print a new API key and its ADMIN_API_KEYS entry
-              help
-
-            DURATION: 30m, 24h, 7d or ISO-8601 (PT24H). INSTANT: ISO-8601 (2030-01-31T12:00:00Z).
-            --actor NAME sets who the audit log names (default cli:<user>).
-            Without a command, the service starts. The database and Kafka come from the same
-            environment variables as the service (ADMIN_DB_URL, KAFKA_BOOTSTRAP_SERVERS, ...).
-            Exit codes: 0 done, 1 failed (database or Kafka), 2 bad input, 3 refused (exists, not found).""";
-
-    Set<String> NAMES = Set.of("block-ip", "allow-ip", "unblock-ip", "unallow-ip", "list-blocks", "list-allows",
-            "new-api-key", "help", "--help", "-h");
 
     /** Add an entry. */
     record Add(ListAction action, String cidr, String reason, String duration, String until, String actor) implements Command {
@@ -65,91 +39,209 @@ sealed interface Command {
         }
     }
 
+    Set<String> NAMES = Set.of("block-ip", "allow-ip", "unblock-ip", "unallow-ip", "list-blocks", "list-allows",
+            "new-api-key", "help", "--help", "-h");
+
     static boolean isCommand(String first) {
         return NAMES.contains(first);
     }
 
+    /** Reads a command line; throws {@link UsageException} saying what is wrong with it. */
     static Command parse(String[] args) {
-        if (args.length == 0) {
+        if (args.length > 0 && !args[0].startsWith("-") && !NAMES.contains(args[0])) {
+            throw new UsageException("unknown command '" + args[0] + "'");
+        }
+        CommandLine line = Line.line();
+        CommandLine.ParseResult result;
+        try {
+            result = line.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (result.isUsageHelpRequested()) {
+            return new Help();
+        }
+        if (!result.hasSubcommand()) {
             throw new UsageException("no command given");
         }
-        String name = args[0];
-        List<String> positional = new ArrayList<>();
-        Map<String, String> options = new HashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (a.startsWith("--")) {
-                String key = a.substring(2);
-                String value;
-                int eq = key.indexOf('=');
-                if (eq >= 0) {
-                    value = key.substring(eq + 1);
-                    key = key.substring(0, eq);
-                } else if (key.equals("all") || key.equals("expired")) {
-                    value = "true";
-                } else if (i + 1 < args.length) {
-                    value = args[++i];
-                } else {
-                    throw new UsageException("--" + key + " needs a value");
-                }
-                if (options.put(key, value) != null) {
-                    throw new UsageException("--" + key + " is given twice");
-                }
-            } else {
-                positional.add(a);
-            }
+        CommandLine.ParseResult sub = result.subcommand();
+        if (sub.isUsageHelpRequested()) {
+            return new Help();
         }
-        return switch (name) {
-            case "block-ip", "allow-ip" -> {
-                allowOnly(name, options, "reason", "for", "until", "actor");
-                ListAction action = name.equals("block-ip") ? ListAction.BLOCK : ListAction.ALLOW;
-                String reason = options.getOrDefault("reason",
-                        (action == ListAction.BLOCK ? "blocked" : "allowed") + " from the command line");
-                yield new Add(action, one(name, positional, "<ip|cidr>"), reason, options.get("for"), options.get("until"),
-                        options.get("actor"));
-            }
-            case "unblock-ip", "unallow-ip" -> {
-                allowOnly(name, options, "actor");
-                yield new Remove(name.equals("unblock-ip") ? ListAction.BLOCK : ListAction.ALLOW,
-                        one(name, positional, "<ip|cidr>"), options.get("actor"));
-            }
-            case "list-blocks", "list-allows" -> {
-                allowOnly(name, options, "all", "expired", "contains");
-                if (!positional.isEmpty()) {
-                    throw new UsageException(name + " takes no arguments, only options");
-                }
-                if (options.containsKey("all") && options.containsKey("expired")) {
-                    throw new UsageException("give --all or --expired, not both");
-                }
-                ListFilter.Status status = options.containsKey("all") ? ListFilter.Status.ALL
-                        : options.containsKey("expired") ? ListFilter.Status.EXPIRED : ListFilter.Status.ACTIVE;
-                yield new ListEntries(name.equals("list-blocks") ? ListAction.BLOCK : ListAction.ALLOW, status,
-                        options.get("contains"));
-            }
-            case "new-api-key" -> {
-                allowOnly(name, options);
-                if (positional.size() != 2) {
-                    throw new UsageException("new-api-key needs <name> <viewer|operator>");
-                }
-                yield new NewApiKey(positional.get(0), positional.get(1));
-            }
-            case "help", "--help", "-h" -> new Help();
-            default -> throw new UsageException("unknown command '" + name + "'");
-        };
+        return ((Line.Spec) sub.commandSpec().userObject()).command();
     }
 
-    private static String one(String command, List<String> positional, String what) {
-        if (positional.size() != 1) {
-            throw new UsageException(command + " needs exactly one " + what + (positional.isEmpty() ? "" : ", got " + positional));
-        }
-        return positional.getFirst();
+    /** The usage, as {@code help} prints it. */
+    static String usage() {
+        return Line.line().getUsageMessage(CommandLine.Help.Ansi.OFF).stripTrailing();
     }
 
-    private static void allowOnly(String command, Map<String, String> options, String... allowed) {
-        Set<String> known = Set.of(allowed);
-        for (String key : options.keySet()) {
-            if (!known.contains(key)) {
-                throw new UsageException(command + " has no option --" + key);
+    /** The command line's grammar, in picocli's annotations. */
+    final class Line {
+
+        private Line() {
+        }
+
+        static CommandLine line() {
+            return new CommandLine(new Root()).setCaseInsensitiveEnumValuesAllowed(false);
+        }
+
+        /** A subcommand that says which {@link Command} it is; {@code --help} after it prints the usage. */
+        abstract static class Spec {
+            @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "print the usage")
+            boolean help;
+
+            abstract Command command();
+        }
+
+        @CommandLine.Command(name = "admin-service",
+                synopsisHeading = "",
+                customSynopsis = {"Usage: deploy/local/admin.sh <command> [arguments]",
+                        "   (or java -jar admin-service/target/admin-service.jar <command> with a JDK 21+;",
+                        "    with compose: docker compose run --rm admin-service <command>)"},
+                commandListHeading = "%nCommands:%n",
+                footer = {"",
+                        "DURATION: 30m, 24h, 7d or ISO-8601 (PT24H). INSTANT: ISO-8601 (2030-01-31T12:00:00Z).",
+                        "--actor NAME sets who the audit log names (default cli:<user>).",
+                        "Without a command, the service starts. The database and Kafka come from the same",
+                        "environment variables as the service (ADMIN_DB_URL, KAFKA_BOOTSTRAP_SERVERS, ...).",
+                        "Exit codes: 0 done, 1 failed (database or Kafka), 2 bad input, 3 refused (exists, not found)."},
+                subcommands = {BlockIp.class, AllowIp.class, UnblockIp.class, UnallowIp.class, ListBlocks.class,
+                        ListAllows.class, NewKey.class, HelpSpec.class})
+        static final class Root {
+            @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "print this usage")
+            boolean help;
+        }
+
+        abstract static class AddSpec extends Spec {
+            @CommandLine.Parameters(paramLabel = "<ip|cidr>", description = "an IPv4 or IPv6 address or CIDR")
+            String cidr;
+            @CommandLine.Option(names = "--reason", paramLabel = "TEXT", description = "why, for the audit log and the edge's event")
+            String reason;
+            // When the entry ends: after a duration, or at an instant; neither for a permanent entry.
+            @CommandLine.Option(names = "--for", paramLabel = "DURATION", description = "how long the entry lasts")
+            String duration;
+            @CommandLine.Option(names = "--until", paramLabel = "INSTANT", description = "when the entry ends")
+            String until;
+            @CommandLine.Option(names = "--actor", paramLabel = "NAME", description = "who the audit log names")
+            String actor;
+
+            abstract ListAction action();
+
+            @Override
+            Command command() {
+                if (duration != null && until != null) {
+                    throw new UsageException("give --for or --until, not both");
+                }
+                String why = reason != null ? reason : (action() == ListAction.BLOCK ? "blocked" : "allowed") + " from the command line";
+                return new Add(action(), cidr, why, duration, until, actor);
+            }
+        }
+
+        @CommandLine.Command(name = "block-ip", description = "add a block entry")
+        static final class BlockIp extends AddSpec {
+            @Override
+            ListAction action() {
+                return ListAction.BLOCK;
+            }
+        }
+
+        @CommandLine.Command(name = "allow-ip", description = "add an allow entry")
+        static final class AllowIp extends AddSpec {
+            @Override
+            ListAction action() {
+                return ListAction.ALLOW;
+            }
+        }
+
+        abstract static class RemoveSpec extends Spec {
+            @CommandLine.Parameters(paramLabel = "<ip|cidr>", description = "exactly the IP or range of the entry")
+            String cidr;
+            @CommandLine.Option(names = "--actor", paramLabel = "NAME", description = "who the audit log names")
+            String actor;
+
+            abstract ListAction action();
+
+            @Override
+            Command command() {
+                return new Remove(action(), cidr, actor);
+            }
+        }
+
+        @CommandLine.Command(name = "unblock-ip", description = "remove the block entry of exactly this IP or range")
+        static final class UnblockIp extends RemoveSpec {
+            @Override
+            ListAction action() {
+                return ListAction.BLOCK;
+            }
+        }
+
+        @CommandLine.Command(name = "unallow-ip", description = "remove the allow entry of exactly this IP or range")
+        static final class UnallowIp extends RemoveSpec {
+            @Override
+            ListAction action() {
+                return ListAction.ALLOW;
+            }
+        }
+
+        /** Which entries a listing shows: the live ones by default. */
+        static final class Which {
+            @CommandLine.Option(names = "--all", required = true, description = "live and expired entries")
+            boolean all;
+            @CommandLine.Option(names = "--expired", required = true, description = "expired entries only")
+            boolean expired;
+        }
+
+        abstract static class ListSpec extends Spec {
+            @CommandLine.ArgGroup(exclusive = true)
+            Which which;
+            @CommandLine.Option(names = "--contains", paramLabel = "IP", description = "only entries covering this IP")
+            String contains;
+
+            abstract ListAction action();
+
+            @Override
+            Command command() {
+                ListFilter.Status status = which == null ? ListFilter.Status.ACTIVE
+                        : which.all ? ListFilter.Status.ALL : ListFilter.Status.EXPIRED;
+                return new ListEntries(action(), status, contains);
+            }
+        }
+
+        @CommandLine.Command(name = "list-blocks", description = "print the block list")
+        static final class ListBlocks extends ListSpec {
+            @Override
+            ListAction action() {
+                return ListAction.BLOCK;
+            }
+        }
+
+        @CommandLine.Command(name = "list-allows", description = "print the allow list")
+        static final class ListAllows extends ListSpec {
+            @Override
+            ListAction action() {
+                return ListAction.ALLOW;
+            }
+        }
+
+        @CommandLine.Command(name = "new-api-key", description = "print a new API key and its ADMIN_API_KEYS entry")
+        static final class NewKey extends Spec {
+            @CommandLine.Parameters(index = "0", paramLabel = "<name>", description = "who uses the key")
+            String name;
+            @CommandLine.Parameters(index = "1", paramLabel = "<viewer|operator>", description = "what the key may do")
+            String role;
+
+            @Override
+            Command command() {
+                return new NewApiKey(name, role);
+            }
+        }
+
+        @CommandLine.Command(name = "help", description = "print this usage")
+        static final class HelpSpec extends Spec {
+            @Override
+            Command command() {
+                return new Help();
             }
         }
     }

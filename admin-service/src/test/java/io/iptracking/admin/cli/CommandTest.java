@@ -31,13 +31,27 @@ class CommandTest {
 
     @Test
     void malformedCommandLinesSayWhatIsWrong() {
-        assertUsage(new String[] {"block-ip"}, "block-ip needs exactly one <ip|cidr>");
-        assertUsage(new String[] {"block-ip", "1.2.3.4", "5.6.7.8"}, "block-ip needs exactly one <ip|cidr>, got [1.2.3.4, 5.6.7.8]");
-        assertUsage(new String[] {"block-ip", "1.2.3.4", "--for"}, "--for needs a value");
-        assertUsage(new String[] {"block-ip", "1.2.3.4", "--for", "1h", "--for", "2h"}, "--for is given twice");
-        assertUsage(new String[] {"unblock-ip", "1.2.3.4", "--reason", "x"}, "unblock-ip has no option --reason");
-        assertUsage(new String[] {"list-blocks", "--all", "--expired"}, "give --all or --expired, not both");
+        assertUsage(new String[] {"block-ip"}, "Missing required parameter: '<ip|cidr>'");
+        assertUsage(new String[] {"block-ip", "1.2.3.4", "5.6.7.8"}, "Unmatched argument at index 2: '5.6.7.8'");
+        assertUsage(new String[] {"block-ip", "1.2.3.4", "--for"}, "Missing required parameter for option '--for' (DURATION)");
+        assertUsage(new String[] {"block-ip", "1.2.3.4", "--for", "1h", "--for", "2h"},
+                "option '--for' (DURATION) should be specified only once");
+        assertUsage(new String[] {"block-ip", "1.2.3.4", "--for", "1h", "--until", "2030-01-01T00:00:00Z"},
+                "give --for or --until, not both");
+        assertUsage(new String[] {"unblock-ip", "1.2.3.4", "--reason", "x"}, "Unknown options: '--reason', 'x'");
+        assertUsage(new String[] {"list-blocks", "--all", "--expired"},
+                "Error: --all, --expired are mutually exclusive (specify only one)");
+        assertUsage(new String[] {"new-api-key", "alice"}, "Missing required parameter: '<viewer|operator>'");
         assertUsage(new String[] {"drop-table"}, "unknown command 'drop-table'");
+    }
+
+    @Test
+    void helpInEveryFormPrintsTheUsage() {
+        for (String[] args : new String[][] {{"help"}, {"--help"}, {"-h"}, {"block-ip", "--help"}}) {
+            assertThat(Command.parse(args)).isEqualTo(new Command.Help());
+        }
+        assertThat(Command.usage()).startsWith("Usage: deploy/local/admin.sh <command> [arguments]")
+                .contains("block-ip", "unblock-ip", "list-blocks", "new-api-key", "Exit codes: 0 done");
     }
 
     private static void assertUsage(String[] args, String message) {
