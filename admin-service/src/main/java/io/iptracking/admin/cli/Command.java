@@ -83,7 +83,22 @@ sealed interface Command {
         }
 
         static CommandLine line() {
-            return new CommandLine(new Root()).setCaseInsensitiveEnumValuesAllowed(false);
+            CommandLine line = new CommandLine(new Root());
+            add(line, "block-ip", new AddSpec(ListAction.BLOCK), "add a block entry");
+            add(line, "allow-ip", new AddSpec(ListAction.ALLOW), "add an allow entry");
+            add(line, "unblock-ip", new RemoveSpec(ListAction.BLOCK), "remove the block entry of exactly this IP or range");
+            add(line, "unallow-ip", new RemoveSpec(ListAction.ALLOW), "remove the allow entry of exactly this IP or range");
+            add(line, "list-blocks", new ListSpec(ListAction.BLOCK), "print the block list");
+            add(line, "list-allows", new ListSpec(ListAction.ALLOW), "print the allow list");
+            add(line, "new-api-key", new NewKey(), "print a new API key and its ADMIN_API_KEYS entry");
+            add(line, "help", new HelpSpec(), "print this usage");
+            return line;
+        }
+
+        private static void add(CommandLine line, String name, Spec spec, String description) {
+            CommandLine command = new CommandLine(spec);
+            command.getCommandSpec().usageMessage().description(description);
+            line.addSubcommand(name, command);
         }
 
         /** A subcommand that says which {@link Command} it is; {@code --help} after it prints the usage. */
@@ -105,15 +120,19 @@ sealed interface Command {
                         "--actor NAME sets who the audit log names (default cli:<user>).",
                         "Without a command, the service starts. The database and Kafka come from the same",
                         "environment variables as the service (ADMIN_DB_URL, KAFKA_BOOTSTRAP_SERVERS, ...).",
-                        "Exit codes: 0 done, 1 failed (database or Kafka), 2 bad input, 3 refused (exists, not found)."},
-                subcommands = {BlockIp.class, AllowIp.class, UnblockIp.class, UnallowIp.class, ListBlocks.class,
-                        ListAllows.class, NewKey.class, HelpSpec.class})
+                        "Exit codes: 0 done, 1 failed (database or Kafka), 2 bad input, 3 refused (exists, not found)."})
         static final class Root {
             @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "print this usage")
             boolean help;
         }
 
-        abstract static class AddSpec extends Spec {
+        static final class AddSpec extends Spec {
+            private final ListAction action;
+
+            AddSpec(ListAction action) {
+                this.action = action;
+            }
+
             @CommandLine.Parameters(paramLabel = "<ip|cidr>", description = "an IPv4 or IPv6 address or CIDR")
             String cidr;
             @CommandLine.Option(names = "--reason", paramLabel = "TEXT", description = "why, for the audit log and the edge's event")
@@ -126,61 +145,31 @@ sealed interface Command {
             @CommandLine.Option(names = "--actor", paramLabel = "NAME", description = "who the audit log names")
             String actor;
 
-            abstract ListAction action();
-
             @Override
             Command command() {
                 if (duration != null && until != null) {
                     throw new UsageException("give --for or --until, not both");
                 }
-                String why = reason != null ? reason : (action() == ListAction.BLOCK ? "blocked" : "allowed") + " from the command line";
-                return new Add(action(), cidr, why, duration, until, actor);
+                String why = reason != null ? reason : (action == ListAction.BLOCK ? "blocked" : "allowed") + " from the command line";
+                return new Add(action, cidr, why, duration, until, actor);
             }
         }
 
-        @CommandLine.Command(name = "block-ip", description = "add a block entry")
-        static final class BlockIp extends AddSpec {
-            @Override
-            ListAction action() {
-                return ListAction.BLOCK;
-            }
-        }
+        static final class RemoveSpec extends Spec {
+            private final ListAction action;
 
-        @CommandLine.Command(name = "allow-ip", description = "add an allow entry")
-        static final class AllowIp extends AddSpec {
-            @Override
-            ListAction action() {
-                return ListAction.ALLOW;
+            RemoveSpec(ListAction action) {
+                this.action = action;
             }
-        }
 
-        abstract static class RemoveSpec extends Spec {
             @CommandLine.Parameters(paramLabel = "<ip|cidr>", description = "exactly the IP or range of the entry")
             String cidr;
             @CommandLine.Option(names = "--actor", paramLabel = "NAME", description = "who the audit log names")
             String actor;
 
-            abstract ListAction action();
-
             @Override
             Command command() {
-                return new Remove(action(), cidr, actor);
-            }
-        }
-
-        @CommandLine.Command(name = "unblock-ip", description = "remove the block entry of exactly this IP or range")
-        static final class UnblockIp extends RemoveSpec {
-            @Override
-            ListAction action() {
-                return ListAction.BLOCK;
-            }
-        }
-
-        @CommandLine.Command(name = "unallow-ip", description = "remove the allow entry of exactly this IP or range")
-        static final class UnallowIp extends RemoveSpec {
-            @Override
-            ListAction action() {
-                return ListAction.ALLOW;
+                return new Remove(action, cidr, actor);
             }
         }
 
@@ -192,39 +181,26 @@ sealed interface Command {
             boolean expired;
         }
 
-        abstract static class ListSpec extends Spec {
+        static final class ListSpec extends Spec {
+            private final ListAction action;
+
+            ListSpec(ListAction action) {
+                this.action = action;
+            }
+
             @CommandLine.ArgGroup(exclusive = true)
             Which which;
             @CommandLine.Option(names = "--contains", paramLabel = "IP", description = "only entries covering this IP")
             String contains;
 
-            abstract ListAction action();
-
             @Override
             Command command() {
                 ListFilter.Status status = which == null ? ListFilter.Status.ACTIVE
                         : which.all ? ListFilter.Status.ALL : ListFilter.Status.EXPIRED;
-                return new ListEntries(action(), status, contains);
+                return new ListEntries(action, status, contains);
             }
         }
 
-        @CommandLine.Command(name = "list-blocks", description = "print the block list")
-        static final class ListBlocks extends ListSpec {
-            @Override
-            ListAction action() {
-                return ListAction.BLOCK;
-            }
-        }
-
-        @CommandLine.Command(name = "list-allows", description = "print the allow list")
-        static final class ListAllows extends ListSpec {
-            @Override
-            ListAction action() {
-                return ListAction.ALLOW;
-            }
-        }
-
-        @CommandLine.Command(name = "new-api-key", description = "print a new API key and its ADMIN_API_KEYS entry")
         static final class NewKey extends Spec {
             @CommandLine.Parameters(index = "0", paramLabel = "<name>", description = "who uses the key")
             String name;
@@ -237,7 +213,6 @@ sealed interface Command {
             }
         }
 
-        @CommandLine.Command(name = "help", description = "print this usage")
         static final class HelpSpec extends Spec {
             @Override
             Command command() {
