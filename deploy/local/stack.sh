@@ -322,7 +322,9 @@ launch_service() {
 await_service() {
     local s=$1 deadline=$((SECONDS + WAIT_SECONDS))
     until service_ready "$s"; do
-        if ! service_pid "$s" >/dev/null; then
+        # The process itself, not service_pid: until setsid has exec'd the JVM, the child is still a
+        # copy of this shell, whose command line does not name the jar yet.
+        if ! kill -0 "$(<"$PID_DIR/$s.pid")" 2>/dev/null; then
             show_log_tail "$LOG_DIR/$s.log"
             die "$s exited during start-up (log: $LOG_DIR/$s.log)"
         fi
