@@ -4,13 +4,13 @@ import io.iptracking.common.kafka.DeadLetterHeaders;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -81,11 +81,18 @@ public final class DeadLetters implements MeterBinder {
             return List.of();
         }
         Headers headers = DeadLetterHeaders.of(e, context.topic(), context.partition(), context.offset());
-        for (Header h : context.headers()) {
-            headers.add(h);
+        // The record's own headers are left out: they may be large, or forge the error headers above.
+        byte[] value = context.sourceRawValue();
+        if (value != null && value.length > DeadLetterHeaders.MAX_VALUE_BYTES) {
+            // Larger than the dead-letter topic may take: a dead letter that cannot be written would fail
+            // the transaction, and the record would be read again and again.
+            String message = new String(headers.lastHeader(DeadLetterHeaders.MESSAGE).value(), StandardCharsets.UTF_8);
+            headers.remove(DeadLetterHeaders.MESSAGE);
+            headers.add(DeadLetterHeaders.MESSAGE, (message + "; the value (" + value.length + " bytes) was left out: it stays at "
+                    + "its offset in " + context.topic() + " for that topic's retention").getBytes(StandardCharsets.UTF_8));
+            value = null;
         }
-        return List.of(new ProducerRecord<>(topic, null, context.timestamp(), context.sourceRawKey(), context.sourceRawValue(),
-                headers));
+        return List.of(new ProducerRecord<>(topic, null, context.timestamp(), context.sourceRawKey(), value, headers));
     }
 
     /** What every handler takes from the configuration: the topic and the counts. */
@@ -126,6 +133,10 @@ public final class DeadLetters implements MeterBinder {
     public static final class Production extends Handler implements ProductionExceptionHandler {
         @Override
         public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception e) {
+            if (record.topic().equals(topic)) {
+                // A dead letter that cannot be written is not dead-lettered again.
+                return Response.fail();
+            }
             if (e instanceof RecordTooLargeException) {
                 return Response.resume(deadLetter(topic, context, e, counts.production, "output too large for " + record.topic()));
             }

@@ -33,6 +33,16 @@ public enum Failures {
 
     /** Classifies by the first cause in the chain that says something: the outermost wrappers say nothing. */
     public static Failures of(Throwable failure) {
+        // The database's own SQLSTATE first: it is more precise than the exception type a driver or
+        // Spring translated it to (Spring counts a program limit, class 54, as a resource failure).
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                Failures byState = ofSqlState(sql.getSQLState());
+                if (byState != UNKNOWN) {
+                    return byState;
+                }
+            }
+        }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof RecordRefusedException || t instanceof DeserializationException
                     || t instanceof SerializationException) {
@@ -48,24 +58,27 @@ public enum Failures {
                 // A value the database refuses (out of range, NUL, a broken constraint): SQLSTATE 22 or 23.
                 return PERMANENT;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                return ofSqlState(sql.getSQLState());
-            }
         }
         return UNKNOWN;
     }
 
     /**
-     * By SQLSTATE class (PostgreSQL, Appendix A): connection exceptions (08), insufficient resources
-     * (53), operator intervention such as a shutdown (57), system errors (58) and rollbacks
-     * (40: serialization failure, deadlock) pass; data exceptions (22) and integrity constraint
-     * violations (23) are the record's.
+     * By SQLSTATE (PostgreSQL, Appendix A). The database's state, which an operator or time fixes:
+     * connection exceptions (08), a read-only transaction after a fail-over (25), rollbacks (40:
+     * serialization failure, deadlock), insufficient resources (53), an object in use or a lock
+     * timeout (55), operator intervention such as a shutdown or a statement timeout (57), system
+     * errors (58, XX), and a missing privilege or table (42501, 42P01). The record's own: data
+     * exceptions (22), integrity constraint violations (23) and program limits (54, a value too
+     * large to index, say).
      */
     static Failures ofSqlState(String state) {
+        if (state.equals("42501") || state.equals("42P01")) {
+            return TRANSIENT;
+        }
         String sqlClass = state.length() >= 2 ? state.substring(0, 2) : state;
         return switch (sqlClass) {
-            case "08", "40", "53", "57", "58" -> TRANSIENT;
-            case "22", "23" -> PERMANENT;
+            case "08", "25", "40", "53", "55", "57", "58", "XX" -> TRANSIENT;
+            case "22", "23", "54" -> PERMANENT;
             default -> UNKNOWN;
         };
     }

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -33,6 +35,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -81,8 +84,12 @@ public final class TopicFeeds {
 
     private static final BackOff NOT_AGAIN = new FixedBackOff(0, 0);
 
-    /** Values above this go to a dead-letter topic without their value (see {@link #withoutValue}). */
-    static final int MAX_DEAD_LETTER_VALUE_BYTES = 512 * 1024;
+    /**
+     * A record whose dead letter could not be written (the dead-letter topic away, or refusing it): tried
+     * again 6 times over about a minute, then written again, and so on; never skipped, never spinning.
+     */
+    static final BackOff DEAD_LETTER_AWAY = exponential(Duration.ofSeconds(1), Duration.ofSeconds(30), 6);
+
 
     private final KafkaProperties kafka;
     private final MeterRegistry registry;
@@ -133,20 +140,23 @@ public final class TopicFeeds {
             @Override
             protected void publish(ProducerRecord<Object, Object> out, KafkaOperations<Object, Object> template,
                     ConsumerRecord<?, ?> in) {
-                super.publish(in.serializedValueSize() > MAX_DEAD_LETTER_VALUE_BYTES ? withoutValue(out, in) : out, template, in);
+                super.publish(in.serializedValueSize() > DeadLetterHeaders.MAX_VALUE_BYTES ? withoutValue(out, in)
+                        : withErrorHeadersOnly(out), template, in);
             }
         };
         // One convention for every dead-letter topic of the system: Kafka Streams' header names, as text.
         recoverer.excludeHeader(DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd.values());
         recoverer.addHeadersFunction((record, e) -> DeadLetterHeaders.of(cause(e), record.topic(), record.partition(), record.offset()));
-        DefaultErrorHandler handler = new DefaultErrorHandler((record, e) -> {
+        // Consumer-aware, so that the recoverer checks the dead-letter topic has the partition it chose.
+        ConsumerAwareRecordRecoverer recover = (record, consumer, e) -> {
             // Throws when the dead-letter topic is away: the record is then retried, never skipped.
-            recoverer.accept(record, e);
+            recoverer.accept(record, consumer, e);
             feed.deadLettered(Failures.of(e));
             log.warn("Dead-lettered {}-{}@{} to {}: {}", record.topic(), record.partition(), record.offset(),
                     deadLetters.name(), DeadLetterHeaders.forLog(cause(e)));
-        }, UNKNOWN);
-        handler.setBackOffFunction((record, e) -> switch (Failures.of(e)) {
+        };
+        DefaultErrorHandler handler = new DefaultErrorHandler(recover, UNKNOWN);
+        handler.setBackOffFunction((record, e) -> feed.deadLetterFailed(record) ? DEAD_LETTER_AWAY : switch (Failures.of(e)) {
             case TRANSIENT -> WHILE_AWAY;
             case PERMANENT -> NOT_AGAIN;
             case UNKNOWN -> null;
@@ -155,6 +165,16 @@ public final class TopicFeeds {
         // instead of being fetched again after each failure.
         handler.setSeekAfterError(false);
         handler.setRetryListeners(new RetryListener() {
+            @Override
+            public void recoveryFailed(ConsumerRecord<?, ?> record, Exception original, Exception failure) {
+                feed.deadLetterFailed(record, failure);
+            }
+
+            @Override
+            public void recovered(ConsumerRecord<?, ?> record, Exception e) {
+                feed.deadLettered(record);
+            }
+
             @Override
             public void failedDelivery(ConsumerRecord<?, ?> record, Exception e, int attempt) {
                 if (e != null) {
@@ -184,12 +204,33 @@ public final class TopicFeeds {
     }
 
     /**
+     * The dead letter with the error headers only: the record's own headers may be large, or forge the
+     * error headers, and are left out (the recoverer copies them by default).
+     */
+    private static ProducerRecord<Object, Object> withErrorHeadersOnly(ProducerRecord<Object, Object> out) {
+        return new ProducerRecord<>(out.topic(), out.partition(), out.key(), out.value(), errorHeaders(out));
+    }
+
+    /** The headers this dead letter's recoverer added (the last of each error header). */
+    private static Headers errorHeaders(ProducerRecord<Object, Object> out) {
+        Headers headers = new RecordHeaders();
+        for (String name : List.of(DeadLetterHeaders.EXCEPTION, DeadLetterHeaders.MESSAGE, DeadLetterHeaders.STACKTRACE,
+                DeadLetterHeaders.TOPIC, DeadLetterHeaders.PARTITION, DeadLetterHeaders.OFFSET)) {
+            Header h = out.headers().lastHeader(name);
+            if (h != null) {
+                headers.add(h);
+            }
+        }
+        return headers;
+    }
+
+    /**
      * A value larger than a dead-letter topic takes (Kafka's default is 1 MB; it was read from a topic
      * that allows more): the record keeps its key, headers and the value's size, and says where the
      * value is, for as long as that topic retains it.
      */
     private static ProducerRecord<Object, Object> withoutValue(ProducerRecord<Object, Object> out, ConsumerRecord<?, ?> in) {
-        Headers headers = new RecordHeaders(out.headers().toArray());
+        Headers headers = errorHeaders(out);
         Header message = headers.lastHeader(DeadLetterHeaders.MESSAGE);
         headers.remove(DeadLetterHeaders.MESSAGE);
         headers.add(DeadLetterHeaders.MESSAGE, utf8((message == null ? "" : new String(message.value(), StandardCharsets.UTF_8) + "; ")
@@ -232,6 +273,7 @@ public final class TopicFeeds {
         private final Counter stored;
         private final Map<Failures, Counter> deadLettered = new HashMap<>();
         private final Counter retries;
+        private final Counter deadLetterFailuresCount;
 
         Feed(String name, Store<V> store, MeterRegistry registry) {
             this.name = name;
@@ -247,6 +289,8 @@ public final class TopicFeeds {
             }
             this.retries = Counter.builder("ipt.admin.consumer.retries").tag("consumer", name)
                     .description("Failed attempts to store a batch (each is retried or dead-lettered)").register(registry);
+            this.deadLetterFailuresCount = Counter.builder("ipt.admin.consumer.dead.letter.failures").tag("consumer", name)
+                    .description("Dead letters that could not be written (the record waits and is tried again)").register(registry);
         }
 
         <K> void onBatch(List<ConsumerRecord<K, V>> records) {
@@ -296,6 +340,29 @@ public final class TopicFeeds {
 
         void deadLettered(Failures kind) {
             deadLettered.get(kind).increment();
+        }
+
+        /** Records whose dead letter could not be written, by topic, partition and offset; a few at most. */
+        private final Set<String> deadLetterFailures = ConcurrentHashMap.newKeySet();
+
+        void deadLetterFailed(ConsumerRecord<?, ?> record, Exception failure) {
+            if (deadLetterFailures.add(where(record))) {
+                log.error("Feed {}: the dead letter of {} could not be written; the record waits and is tried again: {}", name,
+                        where(record), DeadLetterHeaders.forLog(cause(failure)));
+            }
+            deadLetterFailuresCount.increment();
+        }
+
+        boolean deadLetterFailed(ConsumerRecord<?, ?> record) {
+            return deadLetterFailures.contains(where(record));
+        }
+
+        void deadLettered(ConsumerRecord<?, ?> record) {
+            deadLetterFailures.remove(where(record));
+        }
+
+        private static String where(ConsumerRecord<?, ?> record) {
+            return record.topic() + "-" + record.partition() + "@" + record.offset();
         }
 
         void failed(Exception e, int attempt) {

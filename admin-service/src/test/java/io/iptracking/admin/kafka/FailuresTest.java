@@ -27,6 +27,10 @@ class FailuresTest {
             "22021, PERMANENT",  // invalid byte sequence (NUL in text)
             "22P05, PERMANENT",  // untranslatable character (\\u0000 in jsonb)
             "23505, PERMANENT",  // unique violation
+            "25006, TRANSIENT",  // read-only transaction: a replica after a fail-over
+            "55P03, TRANSIENT",  // lock not available
+            "42P01, TRANSIENT",  // undefined table: a migration not yet applied
+            "54000, PERMANENT",  // program limit exceeded: a value too large to index
             "42601, UNKNOWN",    // syntax error: ours, not the record's nor the server's state
     })
     void aDatabaseErrorIsClassifiedByItsSqlState(String state, Failures expected) {

@@ -34,7 +34,36 @@ public final class DeadLetterHeaders {
     /** Its offset in that partition, in decimal. */
     public static final String OFFSET = "__streams.errors.offset";
 
+    /** The longest {@link #MESSAGE} written, in characters: a message may quote the record. */
+    public static final int MAX_MESSAGE = 2048;
+
+    /** The longest {@link #STACKTRACE} written, in characters. */
+    public static final int MAX_STACKTRACE = 8192;
+
+    /**
+     * The largest value a dead-letter record carries, in bytes: a larger one (read from a topic that
+     * allows more than the dead-letter topic's 1 MB) is left out, and {@link #MESSAGE} says so.
+     */
+    public static final int MAX_VALUE_BYTES = 512 * 1024;
+
     private DeadLetterHeaders() {
+    }
+
+    /**
+     * Whether a header name is one of these, or one of Spring Kafka's deserializer headers: a record
+     * read from a topic may carry forged ones, which a dead letter must not pass on.
+     */
+    public static boolean isErrorHeader(String name) {
+        return name.startsWith("__streams.errors.") || name.startsWith("springDeserializerException")
+                || name.startsWith("kafka_dlt-");
+    }
+
+    private static String cut(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end) + "... (" + (text.length() - end) + " more characters)";
     }
 
     /**
@@ -44,10 +73,10 @@ public final class DeadLetterHeaders {
     public static Headers of(Throwable failure, String topic, int partition, long offset) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EXCEPTION, utf8(failure.getClass().getName()));
-        headers.add(MESSAGE, utf8(String.valueOf(failure.getMessage())));
+        headers.add(MESSAGE, utf8(cut(String.valueOf(failure.getMessage()), MAX_MESSAGE)));
         StringWriter trace = new StringWriter();
         failure.printStackTrace(new PrintWriter(trace));
-        headers.add(STACKTRACE, utf8(trace.toString()));
+        headers.add(STACKTRACE, utf8(cut(trace.toString(), MAX_STACKTRACE)));
         headers.add(TOPIC, utf8(topic));
         headers.add(PARTITION, utf8(Integer.toString(partition)));
         headers.add(OFFSET, utf8(Long.toString(offset)));

@@ -103,7 +103,7 @@ public final class Detector {
             flags.add(flag(ip, activity, FlagRule.SENSITIVE_PATH, sp.severity(), (double) s.sensitiveRequests() / sp.minCount(),
                     t, sensitive.span(), s, String.format(Locale.ROOT, "%s requested sensitive paths %d time%s within %s%s (%s); %d trigger%s a flag.",
                             ip, s.sensitiveRequests(), s.sensitiveRequests() == 1 ? "" : "s", Durations.human(windowSize),
-                            sp.ignoreAuthenticated() ? " without being authenticated" : "", String.join(", ", samples),
+                            sp.ignoreAuthenticated() ? " without being authenticated" : "", inReason(samples),
                             sp.minCount(), sp.minCount() == 1 ? "s" : ""),
                     thresholds(Measure.SENSITIVE_REQUESTS.evidenceName(), sp.minCount()), counting::isSensitive, detectedAt));
         }
@@ -223,5 +223,28 @@ public final class Detector {
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** The longest a sample path is quoted in a flag's reason; the evidence carries the paths whole. */
+    static final int REASON_PATH_CHARS = 100;
+
+    /**
+     * Sample paths for a reason: each cut to {@link #REASON_PATH_CHARS} (never inside a surrogate pair),
+     * so that a reason stays within {@code FlaggedIp.MAX_REASON} however long the paths a client chose.
+     */
+    static String inReason(List<String> samples) {
+        StringBuilder out = new StringBuilder();
+        for (String path : samples) {
+            if (!out.isEmpty()) {
+                out.append(", ");
+            }
+            if (path.length() <= REASON_PATH_CHARS) {
+                out.append(path);
+            } else {
+                int end = Character.isHighSurrogate(path.charAt(REASON_PATH_CHARS - 1)) ? REASON_PATH_CHARS - 1 : REASON_PATH_CHARS;
+                out.append(path, 0, end).append('\u2026');
+            }
+        }
+        return out.toString();
     }
 }

@@ -6,6 +6,9 @@ import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.geo.GeoLookup;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,6 +26,12 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
     private static final Deserializer<ClientIp> KEYS = Topics.REQUESTS.keySerde().deserializer();
     private static final Deserializer<RequestEvent> VALUES = Topics.REQUESTS.valueSerde().deserializer();
     private static final Serializer<ClientIp> IPS = Topics.ENRICHED_REQUESTS.keySerde().serializer();
+
+    /** The largest request event read, in bytes: every field is bounded, so real ones are a few KiB at most. */
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    /** The most header bytes passed on to the enriched record. */
+    static final int MAX_HEADER_BYTES = 8 * 1024;
 
     private final GeoLookup geo;
     private final EnrichmentCounters counters;
@@ -45,8 +54,10 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
         Request request = read(record);
         RequestEvent event = request.event();
         byte[] value = writer.write(record.value(), request.canonical(), event, geo.lookup(event.ip()));
-        // One new record, not withKey(...).withValue(...): each copies the headers.
-        context.forward(new Record<Object, Object>(request.key(), value, record.timestamp(), record.headers()),
+        // One new record, not withKey(...).withValue(...): each copies the headers. The edge writes none;
+        // whatever a producer added (trace context, say) goes on while it is small.
+        context.forward(new Record<Object, Object>(request.key(), value, record.timestamp(),
+                headerBytes(record.headers()) <= MAX_HEADER_BYTES ? record.headers() : new RecordHeaders()),
                 EnrichmentTopology.ENRICHED_SINK);
         counters.enriched();
     }
@@ -68,6 +79,12 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
         }
         if (record.value() == null) {
             throw new SerializationException("record from topic " + topic + " has no value; request topics carry no tombstones");
+        }
+        if (record.value().length > MAX_REQUEST_BYTES) {
+            // The contract bounds every field, so no event the edge writes comes near this; a larger
+            // value is padding, and its enriched record could outgrow what the topic takes.
+            throw new SerializationException("record from topic " + topic + " has a value of " + record.value().length
+                    + " bytes; a request event is at most " + MAX_REQUEST_BYTES);
         }
         // Jackson reads what the canonical reader declines, and says what is wrong with it.
         RequestEvent event = CanonicalRequestJson.read(record.value());
@@ -96,4 +113,12 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
         return true;
     }
 
+
+    private static int headerBytes(Headers headers) {
+        int bytes = 0;
+        for (Header h : headers) {
+            bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        return bytes;
+    }
 }

@@ -45,7 +45,6 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable,
 
     private final Topic<ClientIp, RequestEvent> topic;
     private final DefaultKafkaProducerFactory<ClientIp, RequestEvent> producers;
-    private final Producer<ClientIp, RequestEvent> producer;
     private final BlockingQueue<RequestEvent> queue;
     private final long maxQueuedBytes;
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -69,7 +68,8 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable,
         this.topic = topic;
         this.producers = new DefaultKafkaProducerFactory<>(withReliability(producerConfig),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
-        this.producer = producers.createProducer();
+        // Made now, so that bad settings fail the start-up rather than the sender thread.
+        producers.createProducer();
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxQueuedBytes = maxQueuedBytes;
         this.sender = Thread.ofPlatform().name("request-event-sender").daemon().start(this::sendLoop);
@@ -136,15 +136,18 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable,
                 }
                 continue;
             }
+            // Asked for each batch: the factory's shared producer closes itself after an error it cannot
+            // recover from (an out-of-order sequence, say), and the factory then makes a new one.
+            Producer<ClientIp, RequestEvent> producer = producers.createProducer();
             for (RequestEvent event : batch) {
                 queuedBytes.addAndGet(-estimatedBytes(event));
-                send(event);
+                send(producer, event);
             }
             batch.clear();
         }
     }
 
-    private void send(RequestEvent event) {
+    private void send(Producer<ClientIp, RequestEvent> producer, RequestEvent event) {
         try {
             producer.send(new ProducerRecord<>(topic.name(), event.ip(), event), (metadata, error) -> {
                 if (error == null) {
