@@ -111,6 +111,7 @@ sealed interface Command {
 
         @CommandLine.Command(name = "admin-service",
                 synopsisHeading = "",
+                usageHelpWidth = 110,
                 customSynopsis = {"Usage: deploy/local/admin.sh <command> [arguments]",
                         "   (or java -jar admin-service/target/admin-service.jar <command> with a JDK 21+;",
                         "    with compose: docker compose run --rm admin-service <command>)"},
