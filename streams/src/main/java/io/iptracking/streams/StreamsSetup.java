@@ -3,12 +3,15 @@ package io.iptracking.streams;
 import io.iptracking.common.kafka.Topics;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +35,7 @@ import org.springframework.kafka.streams.KafkaStreamsMicrometerListener;
  *       {@link #CLOSE_TIMEOUT}; local state is never wiped. A stream thread that fails is replaced: its
  *       tasks resume from the last commit, so nothing is lost or repeated. Kafka Streams' own metrics
  *       are published to Micrometer;
- *   <li><b>Readiness</b>: {@link #readiness}.
+ *   <li><b>Readiness</b>: {@link #readiness}, the same rule for both.
  * </ul>
  */
 public final class StreamsSetup {
@@ -113,23 +116,63 @@ public final class StreamsSetup {
         });
         bean.setStateListener((now, before) -> log.info("{} streams {} -> {}", name, before, now));
         bean.addListener(new KafkaStreamsMicrometerListener(registry));
+        Restorations restorations = new Restorations();
+        bean.setStateRestoreListener(restorations);
+        bean.addListener(restorations);
         return bean;
     }
 
     /**
-     * Ready while the application processes: running, or rebalancing (its other tasks go on meanwhile);
-     * out of service before it started; down once it stopped or failed for good.
+     * Ready while the application processes: running, or rebalancing while none of its stores is being
+     * restored (its other tasks go on meanwhile; a rolling deploy must not move on while an instance
+     * rebuilds its state); out of service before it started and while it restores; down once it
+     * stopped or failed for good.
      */
     public static HealthIndicator readiness(StreamsBuilderFactoryBean application) {
         return () -> {
             KafkaStreams streams = application.getKafkaStreams();
             KafkaStreams.State state = streams == null ? KafkaStreams.State.CREATED : streams.state();
-            Health.Builder health = switch (state) {
-                case RUNNING, REBALANCING -> Health.up();
-                case CREATED -> Health.outOfService();
-                case PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR -> Health.down();
-            };
-            return health.withDetail("state", state.name()).build();
+            int restoring = application.getListeners().stream().filter(Restorations.class::isInstance)
+                    .mapToInt(l -> ((Restorations) l).restoring()).sum();
+            return readiness(state, restoring).withDetail("state", state.name()).withDetail("restoringStores", restoring).build();
         };
+    }
+
+    static Health.Builder readiness(KafkaStreams.State state, int restoringStores) {
+        return switch (state) {
+            case RUNNING -> Health.up();
+            case REBALANCING -> restoringStores == 0 ? Health.up() : Health.outOfService();
+            case CREATED -> Health.outOfService();
+            case PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR -> Health.down();
+        };
+    }
+
+    /** Counts the state stores being restored from their changelogs, for readiness. */
+    static final class Restorations implements StateRestoreListener, StreamsBuilderFactoryBean.Listener {
+
+        private final AtomicInteger restoring = new AtomicInteger();
+
+        int restoring() {
+            return Math.max(0, restoring.get());
+        }
+
+        @Override
+        public void onRestoreStart(TopicPartition partition, String store, long startingOffset, long endingOffset) {
+            restoring.incrementAndGet();
+        }
+
+        @Override
+        public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long numRestored) {
+        }
+
+        @Override
+        public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+            restoring.decrementAndGet();
+        }
+
+        @Override
+        public void onRestoreSuspended(TopicPartition partition, String store, long totalRestored) {
+            restoring.decrementAndGet();
+        }
     }
 }
