@@ -44,11 +44,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DetectionCrashIT {
 
     @RegisterExtension
-    static final TestKafka KAFKA = new TestKafka()
-            // exactly_once_v2 needs a transaction log, which defaults to 3 replicas.
-            .withBrokerProperty("transaction.state.log.replication.factor", "1")
-            .withBrokerProperty("transaction.state.log.min.isr", "1")
-            .withBrokerProperty("group.initial.rebalance.delay.ms", "0")
+    static final TestKafka KAFKA = TestKafka.exactlyOnce()
             // A killed instance's open transaction is aborted once it times out (10 s under Kafka
             // Streams); the broker looks for such transactions every 10 s by default.
             .withBrokerProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");

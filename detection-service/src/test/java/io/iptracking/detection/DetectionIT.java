@@ -40,11 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DetectionIT {
 
     @RegisterExtension
-    static final TestKafka KAFKA = new TestKafka()
-            // exactly_once_v2 needs a transaction log, which defaults to 3 replicas.
-            .withBrokerProperty("transaction.state.log.replication.factor", "1")
-            .withBrokerProperty("transaction.state.log.min.isr", "1")
-            .withBrokerProperty("group.initial.rebalance.delay.ms", "0");
+    static final TestKafka KAFKA = TestKafka.exactlyOnce();
 
     static final int LIMIT = TestProperties.defaults().rules().highVolume().maxRequests();
 

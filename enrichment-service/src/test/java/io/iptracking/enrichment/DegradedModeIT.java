@@ -31,7 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class DegradedModeIT {
 
     @RegisterExtension
-    static final TestKafka KAFKA = EnrichmentIT.exactlyOnceBroker();
+    static final TestKafka KAFKA = TestKafka.exactlyOnce();
 
     static final Path GEOIP = EnrichmentIT.tempDir("degraded-it-geoip");
     static final Path CITY = GEOIP.resolve("not-yet/GeoLite2-City.mmdb");

@@ -105,10 +105,7 @@ public final class EnrichmentBenchmark {
         double enrichTotal = 0;
         double passThroughTotal = 0;
         // Broker settings exactly_once_v2 needs on a single broker; started by hand, outside JUnit.
-        TestKafka kafka = new TestKafka()
-                .withBrokerProperty("transaction.state.log.replication.factor", "1")
-                .withBrokerProperty("transaction.state.log.min.isr", "1")
-                .withBrokerProperty("group.initial.rebalance.delay.ms", "0");
+        TestKafka kafka = TestKafka.exactlyOnce();
         kafka.beforeAll(null);
         try {
             for (Topic<?, ?> topic : List.of(Topics.REQUESTS, Topics.ENRICHED_REQUESTS, Topics.REQUESTS_DLQ)) {

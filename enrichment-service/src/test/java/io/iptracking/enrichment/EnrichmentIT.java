@@ -56,7 +56,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class EnrichmentIT {
 
     @RegisterExtension
-    static final TestKafka KAFKA = exactlyOnceBroker();
+    static final TestKafka KAFKA = TestKafka.exactlyOnce();
 
     static final Path GEOIP = tempDir("enrichment-it-geoip");
     static final Path CITY = GeoFixtures.writeCity(GEOIP.resolve("GeoIP2-City.mmdb"));
@@ -71,14 +71,6 @@ class EnrichmentIT {
         registry.add("enrichment.geoip.city-database", CITY::toString);
         registry.add("enrichment.geoip.asn-database", ASN::toString);
         registry.add("enrichment.geoip.reload-interval", () -> "100ms");
-    }
-
-    /** exactly_once_v2 on one broker: the transaction log cannot have the default three replicas. */
-    static TestKafka exactlyOnceBroker() {
-        return new TestKafka()
-                .withBrokerProperty("transaction.state.log.replication.factor", "1")
-                .withBrokerProperty("transaction.state.log.min.isr", "1")
-                .withBrokerProperty("group.initial.rebalance.delay.ms", "0");
     }
 
     /**

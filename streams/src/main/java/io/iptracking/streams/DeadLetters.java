@@ -4,7 +4,6 @@ import io.iptracking.common.kafka.DeadLetterHeaders;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -86,10 +85,7 @@ public final class DeadLetters implements MeterBinder {
         if (value != null && value.length > DeadLetterHeaders.MAX_VALUE_BYTES) {
             // Larger than the dead-letter topic may take: a dead letter that cannot be written would fail
             // the transaction, and the record would be read again and again.
-            String message = new String(headers.lastHeader(DeadLetterHeaders.MESSAGE).value(), StandardCharsets.UTF_8);
-            headers.remove(DeadLetterHeaders.MESSAGE);
-            headers.add(DeadLetterHeaders.MESSAGE, (message + "; the value (" + value.length + " bytes) was left out: it stays at "
-                    + "its offset in " + context.topic() + " for that topic's retention").getBytes(StandardCharsets.UTF_8));
+            DeadLetterHeaders.noteValueLeftOut(headers, value.length, context.topic());
             value = null;
         }
         return List.of(new ProducerRecord<>(topic, null, context.timestamp(), context.sourceRawKey(), value, headers));

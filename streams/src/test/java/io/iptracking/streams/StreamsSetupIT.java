@@ -41,12 +41,8 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBean;
  */
 class StreamsSetupIT {
 
-    /** exactly_once_v2 on one broker: the transaction log cannot have the default three replicas. */
     @RegisterExtension
-    static final TestKafka KAFKA = new TestKafka()
-            .withBrokerProperty("transaction.state.log.replication.factor", "1")
-            .withBrokerProperty("transaction.state.log.min.isr", "1")
-            .withBrokerProperty("group.initial.rebalance.delay.ms", "0");
+    static final TestKafka KAFKA = TestKafka.exactlyOnce();
 
     @Test
     void deadLettersAreCommittedWithTheOutputAndTheApplicationGoesOn() throws Exception {

@@ -127,11 +127,18 @@ sealed interface Command {
             boolean help;
         }
 
-        static final class AddSpec extends Spec {
-            private final ListAction action;
+        /** A command on one of the two lists, which it is given. */
+        abstract static class OnList extends Spec {
+            final ListAction action;
 
-            AddSpec(ListAction action) {
+            OnList(ListAction action) {
                 this.action = action;
+            }
+        }
+
+        static final class AddSpec extends OnList {
+            AddSpec(ListAction action) {
+                super(action);
             }
 
             @CommandLine.Parameters(paramLabel = "<ip|cidr>", description = "an IPv4 or IPv6 address or CIDR")
@@ -156,11 +163,9 @@ sealed interface Command {
             }
         }
 
-        static final class RemoveSpec extends Spec {
-            private final ListAction action;
-
+        static final class RemoveSpec extends OnList {
             RemoveSpec(ListAction action) {
-                this.action = action;
+                super(action);
             }
 
             @CommandLine.Parameters(paramLabel = "<ip|cidr>", description = "exactly the IP or range of the entry")
@@ -182,11 +187,9 @@ sealed interface Command {
             boolean expired;
         }
 
-        static final class ListSpec extends Spec {
-            private final ListAction action;
-
+        static final class ListSpec extends OnList {
             ListSpec(ListAction action) {
-                this.action = action;
+                super(action);
             }
 
             @CommandLine.ArgGroup(exclusive = true)

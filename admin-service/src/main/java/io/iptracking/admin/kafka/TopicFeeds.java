@@ -4,7 +4,6 @@ import io.iptracking.common.kafka.DeadLetterHeaders;
 import io.iptracking.common.kafka.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -231,11 +230,7 @@ public final class TopicFeeds {
      */
     private static ProducerRecord<Object, Object> withoutValue(ProducerRecord<Object, Object> out, ConsumerRecord<?, ?> in) {
         Headers headers = errorHeaders(out);
-        Header message = headers.lastHeader(DeadLetterHeaders.MESSAGE);
-        headers.remove(DeadLetterHeaders.MESSAGE);
-        headers.add(DeadLetterHeaders.MESSAGE, utf8((message == null ? "" : new String(message.value(), StandardCharsets.UTF_8) + "; ")
-                + "the value (" + in.serializedValueSize() + " bytes) is too large for " + out.topic()
-                + " and was left out: it stays at its offset in " + in.topic() + " for that topic's retention"));
+        DeadLetterHeaders.noteValueLeftOut(headers, in.serializedValueSize(), in.topic());
         return new ProducerRecord<>(out.topic(), out.partition(), out.key(), null, headers);
     }
 
@@ -249,10 +244,6 @@ public final class TopicFeeds {
             t = t.getCause();
         }
         return t;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static ExponentialBackOff exponential(Duration initial, Duration max, int attempts) {

@@ -3,6 +3,7 @@ package io.iptracking.common.kafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -47,6 +48,18 @@ public final class DeadLetterHeaders {
     public static final int MAX_VALUE_BYTES = 512 * 1024;
 
     private DeadLetterHeaders() {
+    }
+
+    /**
+     * Notes in {@link #MESSAGE} that the dead letter carries no value because it was larger than
+     * {@link #MAX_VALUE_BYTES}, and where the value still is.
+     */
+    public static void noteValueLeftOut(Headers headers, int valueBytes, String sourceTopic) {
+        Header message = headers.lastHeader(MESSAGE);
+        headers.remove(MESSAGE);
+        headers.add(MESSAGE, utf8((message == null ? "" : new String(message.value(), StandardCharsets.UTF_8) + "; ")
+                + "the value (" + valueBytes + " bytes) was left out: it stays at its offset in " + sourceTopic
+                + " for that topic's retention"));
     }
 
     /**

@@ -69,6 +69,17 @@ public final class TestKafka implements BeforeAllCallback, AfterAllCallback, Aut
     }
 
     /** Sets a broker property ({@code num.partitions}, {@code log.retention.ms}…) before the start. */
+    /**
+     * A broker for exactly-once Streams applications and transactional producers: the transaction log
+     * on the one broker there is (it defaults to three replicas), and groups that rebalance at once.
+     */
+    public static TestKafka exactlyOnce() {
+        return new TestKafka()
+                .withBrokerProperty("transaction.state.log.replication.factor", "1")
+                .withBrokerProperty("transaction.state.log.min.isr", "1")
+                .withBrokerProperty("group.initial.rebalance.delay.ms", "0");
+    }
+
     public TestKafka withBrokerProperty(String name, String value) {
         if (broker != null) {
             throw new IllegalStateException("the broker is already running; set broker properties before it starts");

@@ -70,10 +70,7 @@ public final class DetectionBenchmark {
         int days = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         System.out.printf(Locale.ROOT, "machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(),
                 Files.readString(Path.of("/proc/loadavg")).trim());
-        TestKafka kafka = new TestKafka()
-                .withBrokerProperty("transaction.state.log.replication.factor", "1")
-                .withBrokerProperty("transaction.state.log.min.isr", "1")
-                .withBrokerProperty("group.initial.rebalance.delay.ms", "0");
+        TestKafka kafka = TestKafka.exactlyOnce();
         // The JUnit callback is the fixture's way to start a configured broker by hand.
         kafka.beforeAll(null);
         try {

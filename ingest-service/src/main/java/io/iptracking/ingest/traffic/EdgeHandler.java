@@ -225,10 +225,9 @@ public final class EdgeHandler extends Handler.Wrapper {
             events.publish(new RequestEvent(EventIds.at(received), received, r.ip(), r.method(), r.host(),
                     r.target().eventPath(), mode == Mode.PROXY ? validStatus(response.getStatus()) : null,
                     elapsedNanos / 1_000_000, EventText.cap(r.userAgent(), RequestText.MAX_EVENT_USER_AGENT),
-                    // A token's subject and a rule's name are not the client's, but they are not checked
-                    // like a request either: the event carries them printable and bounded.
-                    EventText.printable(d.subject(), RequestEvent.MAX_NAME), d.decision(),
-                    EventText.printable(d.rule(), RequestEvent.MAX_NAME), mode));
+                    // The subject is a pseudonym (64 hex digits) and the rule a validated name or a list's
+                    // CIDR: nothing a client chose, so nothing to escape on every request.
+                    d.subject(), d.decision(), d.rule(), mode));
         } catch (RuntimeException e) {
             metrics.eventNotBuilt();
             log.warn("Request event not built: {}", e.toString());
