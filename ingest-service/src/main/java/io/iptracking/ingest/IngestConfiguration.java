@@ -53,6 +53,12 @@ class IngestConfiguration {
         return Clock.systemUTC();
     }
 
+    /** The wall clock rate-limit buckets refill by: every instance must agree on it (NTP in production). */
+    @Bean
+    TimeMeter bucketClock() {
+        return TimeMeter.SYSTEM_MILLISECONDS;
+    }
+
     @Bean
     ClientLists clientLists() {
         return new ClientLists();
@@ -76,13 +82,13 @@ class IngestConfiguration {
     }
 
     @Bean
-    FailoverRateLimiter rateLimiter(IngestProperties p, BucketStoreConnection store) {
+    FailoverRateLimiter rateLimiter(IngestProperties p, BucketStoreConnection store, TimeMeter bucketClock) {
         IngestProperties.RateLimit rl = p.rateLimit();
         Duration longestPeriod = rl.effectiveRules().stream().map(RateLimitRule::period).max(Duration::compareTo)
                 .orElse(Duration.ofMinutes(1));
         return new FailoverRateLimiter(
-                new RedisRateLimiter(store, rl.keyPrefix(), rl.redisTimeout(), TimeMeter.SYSTEM_MILLISECONDS),
-                new LocalRateLimiter(rl.localMaxBuckets(), longestPeriod, TimeMeter.SYSTEM_MILLISECONDS),
+                new RedisRateLimiter(store, rl.keyPrefix(), rl.redisTimeout(), bucketClock),
+                new LocalRateLimiter(rl.localMaxBuckets(), longestPeriod, bucketClock),
                 rl.retryInterval(), TimeMeter.SYSTEM_NANOTIME);
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -23,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * trusted proxy may ask, and what it names is checked like a request line.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Import(HostileCorpus.StoppedBucketClock.class)
 class HostileChecksIT extends HostileCorpus {
 
     static final TestKafka KAFKA = TestKafka.start();

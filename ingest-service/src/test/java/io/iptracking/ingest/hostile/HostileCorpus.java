@@ -11,6 +11,8 @@ import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.testing.ManagementEndpoints;
 import io.iptracking.common.testing.TestKafka;
+import io.github.bucket4j.TimeMeter;
+import io.iptracking.ingest.ratelimit.FakeTime;
 import io.iptracking.ingest.traffic.TrafficServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +27,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 
 /**
  * Runs hostile-request fixtures against the real edge and checks each completely: the status, the
@@ -36,6 +41,19 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 abstract class HostileCorpus {
 
     static final String TRUSTED_PROXY = "127.0.0.1";
+
+    /**
+     * Rate-limit buckets that do not refill while the corpus runs (subclasses import it): a fixture
+     * that spends the allowance expects the next request refused, however slowly the machine sends.
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class StoppedBucketClock {
+        @Bean
+        @Primary
+        TimeMeter stoppedBucketClock() {
+            return new FakeTime();
+        }
+    }
 
     @Autowired
     TrafficServer traffic;

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -43,6 +44,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * upstream received (the exact target and headers, or nothing) and what the event says.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Import(HostileCorpus.StoppedBucketClock.class)
 class HostileRequestsIT extends HostileCorpus {
 
     static final String JWT_SECRET = "hostile-it-jwt-secret-0123456789abcdef";
