@@ -127,7 +127,7 @@ class AdminConfiguration {
     @Bean(destroyMethod = "close")
     BlocklistTopic blocklistTopic(AdminProperties p, KafkaProperties kafka) {
         return new KafkaBlocklistTopic(Topics.BLOCKLIST, kafka.buildProducerProperties(), kafka.buildConsumerProperties(),
-                p.kafka().timeout());
+                kafka.getAdmin().getOperationTimeout());
     }
 
     @Bean(destroyMethod = "close")

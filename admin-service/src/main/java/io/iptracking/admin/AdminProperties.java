@@ -18,10 +18,10 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Everything the admin service can be told, with its defaults (the database is Spring's own
- * {@code spring.datasource.*}, set by {@code ADMIN_DB_URL}, {@code ADMIN_DB_USER} and
- * {@code ADMIN_DB_PASSWORD}). Each property is listed in the README with its environment variable;
- * a bad value stops start-up with a message naming the property.
+ * Everything the admin service can be told, with its defaults (the one place they are given: the
+ * README's configuration table and {@code .env.example} are generated from them). The database is
+ * Spring's own {@code spring.datasource.*}, set by {@code ADMIN_DB_URL}, {@code ADMIN_DB_USER} and
+ * {@code ADMIN_DB_PASSWORD}. A bad value stops start-up with a message naming the property.
  */
 @Validated
 @ConfigurationProperties("admin")
@@ -35,12 +35,12 @@ public record AdminProperties(
         @Valid @NotNull @DefaultValue AutoBlock autoBlock) {
 
     /**
-     * The replication factor used when admin creates its topics on a fresh cluster, and how long a
-     * call to Kafka may take. The broker and client settings are Spring Boot's {@code spring.kafka.*}.
+     * Admin's topics. The broker and client settings are Spring Boot's {@code spring.kafka.*}; how long
+     * one call to Kafka may take is {@code spring.kafka.admin.operation-timeout}.
+     *
+     * @param replicationFactor replication factor of the topics this service creates on a fresh cluster
      */
-    public record Kafka(
-            @Min(1) @DefaultValue("1") int replicationFactor,
-            @NotNull @DefaultValue("10s") Duration timeout) {
+    public record Kafka(@Min(1) @DefaultValue("1") int replicationFactor) {
     }
 
     /**
@@ -49,6 +49,7 @@ public record AdminProperties(
      * @param relayPollInterval how often the relay looks at the outbox when no notification woke it;
      *     a change normally wakes it at once (LISTEN/NOTIFY)
      * @param reconcileInterval how often the topic is compared with the table (also once at start-up)
+     * @param maxPageSize the most entries one page of a list answer may ask for
      */
     public record Lists(
             @NotNull @DefaultValue("1s") Duration relayPollInterval,
@@ -59,14 +60,21 @@ public record AdminProperties(
     /**
      * API keys (their SHA-256, never the keys themselves) and the request body limit.
      *
-     * @param apiKeys {@code name:role:sha256hex}, comma-separated; role is viewer or operator
+     * @param apiKeys {@code name:role:sha256hex}, comma-separated; role is viewer or operator; none means
+     *     every {@code /api} call is answered 401
+     * @param maxRequestSize the largest request body the API reads
      */
     public record Security(
             @NotNull @DefaultValue List<ApiKey> apiKeys,
             @NotNull @DefaultValue("16KB") DataSize maxRequestSize) {
     }
 
-    /** How much of a client IP the request log keeps: a /24 and a /48 by default; 32/128 keeps it whole. */
+    /**
+     * How much of a client IP the request log keeps: a /24 and a /48 by default; 32/128 keeps it whole.
+     *
+     * @param ipv4Prefix leading bits of an IPv4 client address the request log keeps (32 keeps it whole)
+     * @param ipv6Prefix leading bits of an IPv6 client address the request log keeps (128 keeps it whole)
+     */
     public record Privacy(
             @Min(0) @Max(32) @DefaultValue("24") int ipv4Prefix,
             @Min(0) @Max(128) @DefaultValue("48") int ipv6Prefix) {
@@ -79,6 +87,8 @@ public record AdminProperties(
     /**
      * The request log fed from the enriched request topic.
      *
+     * @param enabled false: the request log is not fed (reports stay empty)
+     * @param maxBatch most request events written to PostgreSQL in one batch
      * @param sensitivePaths path patterns ({@code /admin/**}) whose requests reports single out
      */
     public record RequestLog(
@@ -94,6 +104,7 @@ public record AdminProperties(
      * @param requestLog the request log (truncated IPs, paths, user agents)
      * @param flags flagged IPs (full IPs)
      * @param hourly hourly aggregates (no IPs)
+     * @param interval how often retention is enforced
      */
     public record Retention(
             @NotNull @DefaultValue("30d") Duration requestLog,
@@ -112,6 +123,7 @@ public record AdminProperties(
     /**
      * Turning flags into temporary blocks; off by default.
      *
+     * @param enabled true: flags of the chosen rules and severities block their IP
      * @param rules the rules whose flags block; empty means every rule
      * @param minSeverity flags below this severity never block
      * @param duration how long an automatic block lasts

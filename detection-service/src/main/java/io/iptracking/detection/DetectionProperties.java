@@ -18,9 +18,9 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Everything detection can be told, with its defaults (the one place they are given). Each property
- * is listed in the README with the environment variable that sets it; bad values stop start-up with a
- * message naming the property.
+ * Everything detection can be told, with its defaults (the one place they are given: the README's
+ * configuration table and {@code .env.example} are generated from them). Bad values stop start-up with
+ * a message naming the property.
  */
 @Validated
 @ConfigurationProperties("detection")
@@ -33,12 +33,15 @@ public record DetectionProperties(
     /**
      * The broker and the Kafka Streams application.
      *
+     * @param replicationFactor replication factor of the topics detection creates on a fresh cluster and
+     *     of Kafka Streams' internal topics
      * @param applicationId the consumer group and prefix of internal topics; every instance of one
      *     deployment uses the same
      * @param stateDir where the state stores live; keep it on a persistent volume so a restart reads
      *     state locally instead of replaying the changelog
      * @param applicationServer {@code host:port} at which other instances reach this one's activity
-     *     endpoint
+     *     endpoint (by default this host's loopback address and the HTTP port)
+     * @param streamThreads stream threads per instance
      * @param commitInterval how often transactions commit: flags become visible to read_committed
      *     consumers at commit, so this bounds detection latency
      * @param cacheMaxBytes the record cache of the state stores; it batches store writes to RocksDB
@@ -50,7 +53,7 @@ public record DetectionProperties(
             @Min(1) @DefaultValue("1") int replicationFactor,
             @NotBlank @DefaultValue("ipt-detection") String applicationId,
             @NotBlank @DefaultValue("/tmp/ipt-detection") String stateDir,
-            @NotBlank @DefaultValue("127.0.0.1:8082") String applicationServer,
+            @NotBlank String applicationServer,
             @Min(1) @Max(64) @DefaultValue("1") int streamThreads,
             @NotNull @DefaultValue("100ms") Duration commitInterval,
             @NotNull @DefaultValue("10MB") DataSize cacheMaxBytes,
@@ -96,7 +99,13 @@ public record DetectionProperties(
             @Valid @NotNull @DefaultValue Scanning scanning) {
     }
 
-    /** HIGH_VOLUME: more than {@code maxRequests} requests in one window. */
+    /**
+     * HIGH_VOLUME: more than {@code maxRequests} requests in one window.
+     *
+     * @param enabled false turns the rule off
+     * @param maxRequests an IP with more requests than this in one window is flagged
+     * @param severity the severity its flags carry
+     */
     public record HighVolume(
             @DefaultValue("true") boolean enabled,
             @Min(1) @DefaultValue("100") int maxRequests,
@@ -107,7 +116,11 @@ public record DetectionProperties(
      * SENSITIVE_PATH: at least {@code minCount} requests to {@code paths} (Spring path patterns:
      * {@code /admin/**} matches {@code /admin} and everything below it) in one window.
      *
+     * @param enabled false turns the rule off
+     * @param paths the path patterns the rule counts
+     * @param minCount requests to those paths in one window from which an IP is flagged
      * @param ignoreAuthenticated requests that carry an authenticated subject do not count
+     * @param severity the severity its flags carry
      */
     public record SensitivePath(
             @DefaultValue("true") boolean enabled,
@@ -117,7 +130,14 @@ public record DetectionProperties(
             @NotNull @DefaultValue("MEDIUM") Severity severity) {
     }
 
-    /** AUTH_FAILURES: at least {@code minCount} answers with one of {@code statuses} in one window. */
+    /**
+     * AUTH_FAILURES: at least {@code minCount} answers with one of {@code statuses} in one window.
+     *
+     * @param enabled false turns the rule off
+     * @param minCount answers with one of the statuses in one window from which an IP is flagged
+     * @param statuses the statuses that count as a failed authentication
+     * @param severity the severity its flags carry
+     */
     public record AuthFailures(
             @DefaultValue("true") boolean enabled,
             @Min(1) @DefaultValue("20") int minCount,
@@ -125,7 +145,15 @@ public record DetectionProperties(
             @NotNull @DefaultValue("HIGH") Severity severity) {
     }
 
-    /** SCANNING: at least {@code minNotFound} 404 answers, or {@code minDistinctPaths} distinct paths, in one window. */
+    /**
+     * SCANNING: at least {@code minNotFound} 404 answers, or {@code minDistinctPaths} distinct paths, in
+     * one window.
+     *
+     * @param enabled false turns the rule off
+     * @param minNotFound 404 answers in one window from which an IP is flagged
+     * @param minDistinctPaths distinct paths in one window from which an IP is flagged
+     * @param severity the severity its flags carry
+     */
     public record Scanning(
             @DefaultValue("true") boolean enabled,
             @Min(1) @DefaultValue("30") int minNotFound,
@@ -137,6 +165,7 @@ public record DetectionProperties(
      * ANOMALY: the robust z-score of an IP's window features against the recently active population
      * (see {@link io.iptracking.detection.anomaly.PopulationModel}), for IPs no rule has flagged.
      *
+     * @param enabled false turns the rule off
      * @param threshold score from which an IP is flagged
      * @param minRequests windows with fewer requests are neither scored nor part of the population:
      *     ratios over a handful of requests say little
@@ -144,6 +173,7 @@ public record DetectionProperties(
      *     partition)
      * @param populationHorizon the model is fitted on the latest window of each IP active within this
      *     time (event time); a day covers the daily rhythm
+     * @param severity the severity its flags carry
      */
     public record Anomaly(
             @DefaultValue("true") boolean enabled,

@@ -16,7 +16,8 @@ import java.util.List;
  * <ul>
  *   <li>no service depends on another service (they meet only through Kafka topics and their contracts);
  *   <li>{@code common} holds contracts and depends on no module and on no framework (Spring); the shared
- *       Kafka Streams setup ({@code streams}) depends on no service;
+ *       Kafka Streams setup ({@code streams}) and the reading of configuration ({@code configuration})
+ *       depend on no service;
  *   <li>no cycle between the packages of a module, and no class below a module's root package depends on
  *       the class that starts the application: the parts do not know who wires them.
  * </ul>
@@ -55,6 +56,7 @@ public final class Boundaries {
         }
         if (module.equals("common")) {
             forbidden.add("io.iptracking.streams..");
+            forbidden.add("io.iptracking.configuration..");
         }
         List<ArchRule> rules = new ArrayList<>();
         rules.add(noClasses().that().resideInAPackage(root + "..").should().dependOnClassesThat()

@@ -1,0 +1,127 @@
+package io.iptracking.configuration;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.origin.OriginTrackedValue;
+import org.springframework.boot.origin.SystemEnvironmentOrigin;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * Reads the environment variables a service documents ({@code INGEST_PORT}, {@code ADMIN_DB_URL}, …)
+ * as the properties they stand for.
+ *
+ * <p>The names come from the service's {@code environment-variables.properties}, one line per
+ * variable: {@code INGEST_PORT=ingest.traffic.port}. Nothing else is there: a property's default and
+ * description are its own (the {@code @DefaultValue} and javadoc of its configuration properties
+ * record, in the configuration metadata), and the README's tables and {@code .env.example} are
+ * generated from both, so that each default is written once.
+ *
+ * <p>A documented variable outranks {@code application.yml}; Spring's own sources for the same
+ * property outrank it (command-line arguments, system properties, and Spring's own name for the
+ * variable, e.g. {@code INGEST_TRAFFIC_PORT}). A bad value fails start-up with a message that names
+ * the property and the variable it came from.
+ */
+public final class EnvironmentVariables implements EnvironmentPostProcessor, Ordered {
+
+    /** The classpath resource that names the variables, in the order the README lists them. */
+    public static final String RESOURCE = "environment-variables.properties";
+
+    /** The property source that holds the variables' values. */
+    public static final String PROPERTY_SOURCE = "documentedEnvironmentVariables";
+
+    private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]*");
+    private static final Pattern PROPERTY = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*");
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        ClassLoader loader = application.getClassLoader();
+        Map<String, String> names = read(loader == null ? getClass().getClassLoader() : loader);
+        PropertySource<?> variables = environment.getPropertySources()
+                .get(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+        if (names.isEmpty() || variables == null) {
+            return;
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        names.forEach((variable, property) -> {
+            Object value = variables.getProperty(variable);
+            if (value != null) {
+                values.put(property, OriginTrackedValue.of(value, new SystemEnvironmentOrigin(variable)));
+            }
+        });
+        if (!values.isEmpty()) {
+            environment.getPropertySources().addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                    new OriginTrackedMapPropertySource(PROPERTY_SOURCE, Collections.unmodifiableMap(values)));
+        }
+    }
+
+    /** Runs before the configuration files are read, like Spring's own handling of the environment. */
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 5;
+    }
+
+    /**
+     * The variables and their properties from every {@link #RESOURCE} on the classpath, in file order.
+     *
+     * @throws IllegalStateException for a line that is not {@code VARIABLE=property.name}, or a variable
+     *     named twice for different properties
+     */
+    public static Map<String, String> read(ClassLoader loader) {
+        Map<String, String> names = new LinkedHashMap<>();
+        try {
+            for (URL url : Collections.list(loader.getResources(RESOURCE))) {
+                try (InputStream in = url.openStream()) {
+                    parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), url.toString(), names);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+        return names;
+    }
+
+    /**
+     * The variables and their properties of one {@link #RESOURCE} file's text, in file order.
+     *
+     * @param source names the file in error messages
+     */
+    public static Map<String, String> parse(String text, String source) {
+        Map<String, String> names = new LinkedHashMap<>();
+        parse(text, source, names);
+        return names;
+    }
+
+    static void parse(String text, String source, Map<String, String> names) {
+        String[] lines = text.split("\\R");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            String variable = eq < 0 ? line : line.substring(0, eq).strip();
+            String property = eq < 0 ? "" : line.substring(eq + 1).strip();
+            if (!VARIABLE.matcher(variable).matches() || !PROPERTY.matcher(property).matches()) {
+                throw new IllegalStateException(source + " line " + (i + 1)
+                        + ": expected VARIABLE_NAME=property.name, was '" + line + "'");
+            }
+            String before = names.putIfAbsent(variable, property);
+            if (before != null && !before.equals(property)) {
+                throw new IllegalStateException(source + " line " + (i + 1) + ": " + variable + " already sets " + before);
+            }
+        }
+    }
+}
