@@ -53,7 +53,7 @@ public record DetectionProperties(
             @Min(1) @DefaultValue("1") int replicationFactor,
             @NotBlank @DefaultValue("ipt-detection") String applicationId,
             @NotBlank @DefaultValue("/tmp/ipt-detection") String stateDir,
-            @NotBlank String applicationServer,
+            String applicationServer,
             @Min(1) @Max(64) @DefaultValue("1") int streamThreads,
             @NotNull @DefaultValue("100ms") Duration commitInterval,
             @NotNull @DefaultValue("10MB") DataSize cacheMaxBytes,

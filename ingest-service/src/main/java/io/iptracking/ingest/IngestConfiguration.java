@@ -2,6 +2,7 @@ package io.iptracking.ingest;
 
 import io.github.bucket4j.TimeMeter;
 import io.iptracking.common.ip.Cidr;
+import io.iptracking.common.kafka.ListFeed;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.ingest.auth.Pseudonymizer;
 import io.iptracking.ingest.auth.BearerTokens;
@@ -9,7 +10,7 @@ import io.iptracking.ingest.edge.EdgePolicy;
 import io.iptracking.ingest.events.KafkaEventPublisher;
 import io.iptracking.ingest.ip.ClientIpResolver;
 import io.iptracking.ingest.lists.ClientLists;
-import io.iptracking.ingest.lists.ListFeed;
+import io.iptracking.ingest.lists.ListFeedMeters;
 import io.iptracking.ingest.ratelimit.BucketStoreConnection;
 import io.iptracking.ingest.ratelimit.FailoverRateLimiter;
 import io.iptracking.ingest.ratelimit.LocalRateLimiter;
@@ -73,7 +74,12 @@ class IngestConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     ListFeed listFeed(KafkaProperties kafka, ClientLists lists, Clock clock) {
-        return new ListFeed(Topics.BLOCKLIST, lists, kafka.buildConsumerProperties(), clock);
+        return new ListFeed(Topics.BLOCKLIST, lists, kafka.buildConsumerProperties(), "ingest-list-feed", clock);
+    }
+
+    @Bean
+    ListFeedMeters listFeedMeters(ListFeed feed) {
+        return new ListFeedMeters(feed);
     }
 
     @Bean(destroyMethod = "close")

@@ -93,7 +93,7 @@ public record Cidr(ClientIp network, int prefixLength) {
     }
 
     /** Mask of the upper 64 bits for a prefix length (always 0 for IPv4, which lives in the low word). */
-    static long maskHigh(IpVersion v, int prefixLength) {
+    public static long maskHigh(IpVersion v, int prefixLength) {
         if (v == IpVersion.IPV4) {
             return 0L;
         }
@@ -101,7 +101,7 @@ public record Cidr(ClientIp network, int prefixLength) {
     }
 
     /** Mask of the lower 64 bits (of the 32-bit IPv4 value for IPv4). */
-    static long maskLow(IpVersion v, int prefixLength) {
+    public static long maskLow(IpVersion v, int prefixLength) {
         if (v == IpVersion.IPV4) {
             return prefixLength == 0 ? 0L : (0xFFFF_FFFFL << (32 - prefixLength)) & 0xFFFF_FFFFL;
         }

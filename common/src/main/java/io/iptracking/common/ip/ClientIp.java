@@ -88,7 +88,8 @@ public final class ClientIp implements Comparable<ClientIp> {
         return new ClientIp(IpVersion.IPV6, toLong(b, 0, 8), toLong(b, 8, 8), address.toCanonicalString());
     }
 
-    static ClientIp of(IpVersion version, long high, long low) {
+    /** The address whose value is {@code high:low} (an IPv4 address is the low 32 bits of {@code low}). */
+    public static ClientIp of(IpVersion version, long high, long low) {
         byte[] b = new byte[version == IpVersion.IPV4 ? 4 : 16];
         if (version == IpVersion.IPV4) {
             putLong(b, 0, 4, low);

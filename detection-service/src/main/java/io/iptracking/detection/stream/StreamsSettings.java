@@ -17,7 +17,9 @@ public final class StreamsSettings {
         DetectionProperties.Kafka k = p.kafka();
         Properties s = StreamsSetup.properties(kafka, new StreamsSetup.Settings(k.applicationId(), k.streamThreads(),
                 k.replicationFactor(), k.commitInterval(), k.stateDir()), deadLetters);
-        s.put(StreamsConfig.APPLICATION_SERVER_CONFIG, k.applicationServer());
+        if (k.applicationServer() != null) {
+            s.put(StreamsConfig.APPLICATION_SERVER_CONFIG, k.applicationServer());
+        }
         // Commits make flags visible to read_committed consumers; 100 ms keeps p99 latency well under a
         // second at the cost of more, smaller transactions.
         s.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, k.cacheMaxBytes().toBytes());

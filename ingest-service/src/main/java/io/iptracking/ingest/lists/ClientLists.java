@@ -7,7 +7,7 @@ import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
-import io.iptracking.common.ip.PrefixMatcher;
+import io.iptracking.common.kafka.ListFeed;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -17,7 +17,7 @@ import java.util.Optional;
  * first, whatever the specificity of the entries. Expiry is honoured at check time, so an expired
  * block stops applying at once even before its tombstone arrives.
  */
-public final class ClientLists implements MeterBinder {
+public final class ClientLists implements ListFeed.Sink, MeterBinder {
 
     private final PrefixMatcher<ListEntry> blocks = new PrefixMatcher<>();
     private final PrefixMatcher<ListEntry> allows = new PrefixMatcher<>();
@@ -26,6 +26,7 @@ public final class ClientLists implements MeterBinder {
      * Applies one record of the list topic: an entry replaces whatever the same CIDR had (on either
      * list), a tombstone (null) removes it.
      */
+    @Override
     public void apply(Cidr cidr, ListEntry entryOrTombstone) {
         if (entryOrTombstone == null) {
             blocks.remove(cidr);
@@ -51,6 +52,11 @@ public final class ClientLists implements MeterBinder {
     /** Drops entries that expired before {@code now}; lookups already ignore them. */
     public int removeExpired(Instant now) {
         return blocks.removeExpired(now) + allows.removeExpired(now);
+    }
+
+    @Override
+    public void expire(Instant now) {
+        removeExpired(now);
     }
 
     /** {@code ipt_edge_lists_entries{list}}: the entries held in memory. */

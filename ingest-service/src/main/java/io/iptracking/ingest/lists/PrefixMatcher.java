@@ -1,5 +1,8 @@
-package io.iptracking.common.ip;
+package io.iptracking.ingest.lists;
 
+import io.iptracking.common.ip.Cidr;
+import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.IpVersion;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

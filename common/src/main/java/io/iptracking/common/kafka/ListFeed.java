@@ -1,14 +1,10 @@
-package io.iptracking.ingest.lists;
+package io.iptracking.common.kafka;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.ip.Cidr;
-import io.iptracking.common.kafka.Topic;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,22 +25,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@link ClientLists} equal to the compacted list topic. Every edge instance reads the whole
- * topic from the beginning with manual assignment (no consumer group: each instance needs every
- * entry), and is ready once it has read up to the end offsets it saw at start. A record that cannot
- * be read is skipped and counted, never retried forever; the last good state of that CIDR stays.
+ * Follows a compacted list topic into a {@link Sink}: the edge keeps its block and allow lists with
+ * it, and admin reads the topic's current state with it to reconcile the topic with its table.
+ *
+ * <p>The feed reads the whole topic from the beginning with manual assignment (no consumer group:
+ * every reader needs every entry), and is caught up once it has read up to the end offsets it saw at
+ * start. A record that cannot be read is skipped and counted, never retried forever (the sink hears of
+ * its CIDR when the key could be read; a value whose CIDR is not its key's counts as unreadable).
  * Should reading itself fail, it is logged, counted and tried again a second later (then after 2, 4…
- * up to 30 seconds while it keeps failing), for as long as the edge runs: the feed never stops on its
- * own, which would leave the edge ready with lists that no longer change.
+ * up to 30 seconds while it keeps failing), for as long as the feed runs: it never stops on its own,
+ * which would leave an edge ready with lists that no longer change.
  */
-public final class ListFeed implements AutoCloseable, MeterBinder {
+public final class ListFeed implements AutoCloseable {
+
+    /** Where the feed puts what it reads; called on the feed's thread only. */
+    public interface Sink {
+
+        /** A readable record: the entry for {@code cidr}, or null for a tombstone (the entry is gone). */
+        void apply(Cidr cidr, ListEntry entryOrTombstone);
+
+        /** A record whose key names {@code cidr} but whose value cannot be read. */
+        default void unreadable(Cidr cidr) {
+        }
+
+        /** Called about once a minute with the current time: drop what has expired. */
+        default void expire(Instant now) {
+        }
+    }
 
     private static final Logger log = LoggerFactory.getLogger(ListFeed.class);
     private static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
 
     private final Topic<Cidr, ListEntry> topic;
-    private final ClientLists lists;
+    private final Sink lists;
     private final Consumer<byte[], byte[]> consumer;
     private final Clock clock;
     private final Thread thread;
@@ -51,6 +66,7 @@ public final class ListFeed implements AutoCloseable, MeterBinder {
     private final LongAdder unreadable = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final CountDownLatch reachedStartEnd = new CountDownLatch(1);
     // The feed's thread alone uses these.
     /** Assigned once the topic is found. */
     private List<TopicPartition> partitions;
@@ -62,13 +78,18 @@ public final class ListFeed implements AutoCloseable, MeterBinder {
     private volatile boolean caughtUp;
     private volatile boolean running = true;
 
-    public ListFeed(Topic<Cidr, ListEntry> topic, ClientLists lists, Map<String, Object> consumerConfig, Clock clock) {
-        this(topic, lists, new KafkaConsumer<>(feedConfig(consumerConfig), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                clock);
+    /**
+     * @param consumerConfig the client settings (Spring Boot's {@code KafkaProperties.buildConsumerProperties()});
+     *     the group, offset commits and offset reset are the feed's own
+     * @param clientId names the feed's client in the broker's logs and quotas
+     */
+    public ListFeed(Topic<Cidr, ListEntry> topic, Sink lists, Map<String, Object> consumerConfig, String clientId, Clock clock) {
+        this(topic, lists, new KafkaConsumer<>(feedConfig(consumerConfig, clientId), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()), clock);
     }
 
     /** With a consumer of the caller's: tests give Kafka's {@code MockConsumer}, to make reading fail. */
-    ListFeed(Topic<Cidr, ListEntry> topic, ClientLists lists, Consumer<byte[], byte[]> consumer, Clock clock) {
+    ListFeed(Topic<Cidr, ListEntry> topic, Sink lists, Consumer<byte[], byte[]> consumer, Clock clock) {
         this.topic = topic;
         this.lists = lists;
         this.clock = clock;
@@ -76,14 +97,14 @@ public final class ListFeed implements AutoCloseable, MeterBinder {
         this.thread = Thread.ofPlatform().name("list-feed").daemon().unstarted(this::run);
     }
 
-    private static Map<String, Object> feedConfig(Map<String, Object> consumerConfig) {
+    private static Map<String, Object> feedConfig(Map<String, Object> consumerConfig, String clientId) {
         Map<String, Object> config = new HashMap<>(consumerConfig);
-        config.remove("group.id");
-        config.put("enable.auto.commit", false);
-        config.put("auto.offset.reset", "earliest");
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // A new block must reach the edge within a second: do not let the broker hold fetches long.
-        config.putIfAbsent("fetch.max.wait.ms", 100);
-        config.putIfAbsent("client.id", "ingest-list-feed");
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         return config;
     }
 
@@ -140,7 +161,7 @@ public final class ListFeed implements AutoCloseable, MeterBinder {
             }
             updateLagAndReadiness(partitions);
             if (clock.millis() - lastPurge > 60_000) {
-                lists.removeExpired(clock.instant());
+                lists.expire(clock.instant());
                 lastPurge = clock.millis();
             }
         }
@@ -190,8 +211,12 @@ public final class ListFeed implements AutoCloseable, MeterBinder {
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
+        Cidr cidr = null;
         try {
-            Cidr cidr = topic.keySerde().deserializer().deserialize(topic.name(), record.key());
+            cidr = topic.keySerde().deserializer().deserialize(topic.name(), record.key());
+            if (cidr == null) {
+                throw new SerializationException("no key");
+            }
             ListEntry entry = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
             if (entry != null && !entry.cidr().equals(cidr)) {
                 throw new SerializationException("key " + cidr + " does not match the entry's CIDR " + entry.cidr());
@@ -200,7 +225,11 @@ public final class ListFeed implements AutoCloseable, MeterBinder {
             applied.increment();
         } catch (RuntimeException e) {
             unreadable.increment();
-            log.warn("Skipped unreadable list record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            log.warn("Skipped unreadable list record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    DeadLetterHeaders.forLog(e));
+            if (cidr != null) {
+                lists.unreadable(cidr);
+            }
         }
     }
 
@@ -217,24 +246,23 @@ public final class ListFeed implements AutoCloseable, MeterBinder {
         lag.set(total);
         if (reached && !caughtUp) {
             caughtUp = true;
-            log.info("List feed caught up: {} blocks, {} allows", lists.blockCount(), lists.allowCount());
+            reachedStartEnd.countDown();
+            log.info("Feed of {} caught up: {} records applied, {} unreadable", topic.name(), applied.sum(), unreadable.sum());
         }
     }
 
     /** True once every record that existed at start has been applied. */
-    /** The feed's lag, unreadable records and read failures. */
-    @Override
-    public void bindTo(MeterRegistry registry) {
-        Gauge.builder("ipt.edge.lists.lag", this, ListFeed::lag)
-                .description("List records not yet read by this instance").register(registry);
-        FunctionCounter.builder("ipt.edge.lists.unreadable", this, ListFeed::unreadable)
-                .description("List records skipped because they could not be read").register(registry);
-        FunctionCounter.builder("ipt.edge.lists.feed.failures", this, ListFeed::failures)
-                .description("Times reading the list topic failed and started again a second later").register(registry);
-    }
-
     public boolean isCaughtUp() {
         return caughtUp;
+    }
+
+    /**
+     * Waits until {@link #isCaughtUp()}, at most {@code timeout}.
+     *
+     * @return whether it is caught up
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return reachedStartEnd.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Records not yet read; -1 before the first poll. */

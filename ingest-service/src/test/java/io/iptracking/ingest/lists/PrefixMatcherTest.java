@@ -1,8 +1,11 @@
-package io.iptracking.common.ip;
+package io.iptracking.ingest.lists;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iptracking.common.ip.PrefixMatcher.Match;
+import io.iptracking.common.ip.Cidr;
+import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.IpVersion;
+import io.iptracking.ingest.lists.PrefixMatcher.Match;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

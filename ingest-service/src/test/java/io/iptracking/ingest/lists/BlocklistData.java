@@ -1,4 +1,4 @@
-package io.iptracking.benchmarks;
+package io.iptracking.ingest.lists;
 
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;

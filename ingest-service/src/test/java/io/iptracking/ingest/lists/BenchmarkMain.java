@@ -1,4 +1,4 @@
-package io.iptracking.benchmarks;
+package io.iptracking.ingest.lists;
 
 import java.util.Collection;
 import java.util.Locale;
@@ -15,7 +15,7 @@ import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 
 /**
- * The jar's entry point: JMH's own command line (same options, same output), then a summary that
+ * The entry point of {@code ingest-service/benchmark.sh}: JMH's own command line (same options, same output), then a summary that
  * puts every benchmark beside the reference measured in the same run, in lookups/s and ns/op, with
  * the allocation per operation when run with {@code -prof gc}.
  */

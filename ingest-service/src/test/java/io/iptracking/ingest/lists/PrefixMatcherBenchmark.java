@@ -1,8 +1,7 @@
-package io.iptracking.benchmarks;
+package io.iptracking.ingest.lists;
 
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
-import io.iptracking.common.ip.PrefixMatcher;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
