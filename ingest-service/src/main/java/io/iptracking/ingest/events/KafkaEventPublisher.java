@@ -9,6 +9,7 @@ import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
@@ -76,18 +78,18 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable,
     }
 
     static Map<String, Object> withReliability(Map<String, Object> config) {
-        Map<String, Object> all = new java.util.HashMap<>(config);
-        all.putIfAbsent("enable.idempotence", true);
-        all.putIfAbsent("acks", "all");
+        Map<String, Object> all = new HashMap<>(config);
+        all.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        all.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         // Fewer, larger batches: the per-request cost of the producer and the broker falls with the
         // number of produce requests, and 10 ms more on the way to detection does not matter.
-        all.putIfAbsent("linger.ms", 10);
-        all.putIfAbsent("batch.size", 131_072);
-        all.putIfAbsent("compression.type", "lz4");
+        all.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
+        all.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 131_072);
+        all.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // The sender thread may block this long when Kafka is away and the producer buffer is full;
         // the queue in front absorbs the requests meanwhile.
-        all.putIfAbsent("max.block.ms", 10_000);
-        all.putIfAbsent("client.id", "ingest-request-events");
+        all.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        all.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "ingest-request-events");
         return all;
     }
 
