@@ -67,7 +67,8 @@ class BackgroundConfiguration {
                     autoBlock.consider(flag).ifPresent(b -> autoBlocks.increment());
                 } catch (RuntimeException e) {
                     // The flag is stored; a block that failed is not retried (an operator sees the flag).
-                    log.warn("Auto-block of {} after flag {} failed: {}", flag.ip(), flag.flagId(), e.toString());
+                    log.warn("Auto-block of {} after flag {} failed: {}", AutoBlockPolicy.target(flag), flag.flagId(),
+                            e.toString());
                 }
             }
         });

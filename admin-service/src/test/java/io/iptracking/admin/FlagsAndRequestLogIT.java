@@ -13,6 +13,7 @@ import io.iptracking.common.event.Geo;
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.event.Severity;
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.testing.ContractSamples;
@@ -125,13 +126,41 @@ class FlagsAndRequestLogIT {
         JsonNode block = viewer.get("/api/v1/blocks?contains=192.0.2.90").json().get("items").get(0);
         assertThat(block.get("cidr").asString()).isEqualTo("192.0.2.90/32");
         assertThat(block.get("source").asString()).isEqualTo("AUTO");
-        assertThat(block.get("reason").asString()).startsWith("auto-block: SCANNING flag ");
+        assertThat(block.get("reason").asString()).startsWith("auto-block of 192.0.2.90/32 after SCANNING flag ");
         assertThat(Duration.between(Instant.parse(block.get("createdAt").asString()), Instant.parse(block.get("expiresAt").asString())))
                 .isEqualTo(Duration.ofHours(1));
         await().atMost(Duration.ofSeconds(20)).until(() -> viewer.get("/api/v1/flagged?ip=192.0.2.97").json().get("total").asLong() == 1);
         assertThat(viewer.get("/api/v1/blocks?contains=192.0.2.91").json().get("total").asLong()).as("too low").isZero();
         assertThat(viewer.get("/api/v1/blocks?contains=192.0.2.92").json().get("total").asLong()).as("other rule").isZero();
         assertThat(viewer.get("/api/v1/blocks?contains=192.0.2.97").json().get("total").asLong()).as("allowlisted").isZero();
+    }
+
+    @Test
+    void aFlagThatNamesANetworkBlocksThatNetworkAndOneWithoutBlocksItsAddress() throws Exception {
+        FlaggedIp network = flag("2001:db8:7:7::1b", FlagRule.SCANNING, Severity.HIGH, Instant.now(), "2001:db8:7:7::/64");
+        FlaggedIp single = flag("2001:db8:7:8::1b", FlagRule.SCANNING, Severity.HIGH, Instant.now());
+        send(network);
+        send(single);
+
+        // Another address of the /64 than the flagged one: the block covers the network.
+        await().atMost(Duration.ofSeconds(20)).until(() -> viewer.get("/api/v1/blocks?contains=2001:db8:7:7::ffff").json()
+                .get("total").asLong() == 1 && viewer.get("/api/v1/blocks?contains=2001:db8:7:8::1b").json().get("total").asLong() == 1);
+        JsonNode networkBlock = viewer.get("/api/v1/blocks?contains=2001:db8:7:7::ffff").json().get("items").get(0);
+        assertThat(networkBlock.get("cidr").asString()).isEqualTo("2001:db8:7:7::/64");
+        assertThat(networkBlock.get("source").asString()).isEqualTo("AUTO");
+        assertThat(networkBlock.get("reason").asString())
+                .startsWith("auto-block of 2001:db8:7:7::/64 after SCANNING flag " + network.flagId() + " (HIGH): ");
+        JsonNode audit = viewer.get("/api/v1/audit?subject=2001:db8:7:7::/64").json().get("items").get(0);
+        assertThat(audit.get("action").asString()).isEqualTo("ENTRY_CREATED");
+        assertThat(audit.get("actor").asString()).isEqualTo("auto-block");
+
+        JsonNode singleBlock = viewer.get("/api/v1/blocks?contains=2001:db8:7:8::1b").json().get("items").get(0);
+        assertThat(singleBlock.get("cidr").asString()).isEqualTo("2001:db8:7:8::1b/128");
+        assertThat(viewer.get("/api/v1/blocks?contains=2001:db8:7:8::1c").json().get("total").asLong()).as("a neighbour").isZero();
+
+        assertThat(viewer.get("/api/v1/flagged?ip=2001:db8:7:7::1b").json().get("items").get(0).get("network").asString())
+                .isEqualTo("2001:db8:7:7::/64");
+        assertThat(viewer.get("/api/v1/flagged?ip=2001:db8:7:8::1b").json().get("items").get(0).get("network").isNull()).isTrue();
     }
 
     @Test
@@ -247,9 +276,15 @@ class FlagsAndRequestLogIT {
     }
 
     private static FlaggedIp flag(String ip, FlagRule rule, Severity severity, Instant detectedAt) {
+        return flag(ip, rule, severity, detectedAt, null);
+    }
+
+    /** @param network the network the rule counted; null for the single address */
+    private static FlaggedIp flag(String ip, FlagRule rule, Severity severity, Instant detectedAt, String network) {
         FlaggedIp sample = ContractSamples.flaggedIp();
         return new FlaggedIp(UUID.randomUUID(), ClientIp.parse(ip), rule, ip + " did something " + rule, severity, 0.9,
-                detectedAt.minus(1, ChronoUnit.HOURS), detectedAt, 540, sample.evidence(), Geo.UNKNOWN, detectedAt);
+                detectedAt.minus(1, ChronoUnit.HOURS), detectedAt, 540, sample.evidence(), Geo.UNKNOWN, detectedAt,
+                network == null ? null : Cidr.parse(network));
     }
 
     private static EnrichedRequestEvent request(String ip, String path, Decision decision, Instant at, String country) {

@@ -7,6 +7,7 @@ import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.Topic;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.testing.TestKafka;
@@ -176,7 +177,7 @@ public final class EnrichmentBenchmark {
         return new Runner(jmh).run();
     }
 
-    /** Events as the edge writes them, keyed by IP, from a fixed pool of public-looking addresses. */
+    /** Events as the edge writes them, keyed by client network, from a fixed pool of public-looking addresses. */
     private static long produce(TestKafka kafka, int events) throws Exception {
         ClientIp[] ips = ClientIps.publicMix(DISTINCT_IPS, new SplittableRandom(7));
         SplittableRandom random = new SplittableRandom(11);
@@ -198,7 +199,7 @@ public final class EnrichmentBenchmark {
                 if (i < 1000) {
                     bytes += serializer.serialize(Topics.REQUESTS.name(), event).length;
                 }
-                producer.send(new ProducerRecord<>(Topics.REQUESTS.name(), event.ip(), event));
+                producer.send(new ProducerRecord<>(Topics.REQUESTS.name(), ClientNetwork.keyOf(event.ip()), event));
             }
             producer.flush();
         }

@@ -8,6 +8,7 @@ import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.Geo;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.DeadLetterHeaders;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.testing.ManagementEndpoints;
@@ -123,7 +124,7 @@ class EnrichmentIT {
         assertThat(out).hasSize(expected.size());
         out.forEach((id, record) -> {
             assertThat(record.value().geo()).as("geo of %s", record.key()).isEqualTo(expected.get(id));
-            assertThat(record.key()).isEqualTo(record.value().request().ip());
+            assertThat(record.key()).isEqualTo(ClientNetwork.keyOf(record.value().request().ip()));
         });
         assertThat(out.values()).anySatisfy(r -> assertThat(r.key()).hasToString(GeoFixtures.LINKOPING_IP));
     }

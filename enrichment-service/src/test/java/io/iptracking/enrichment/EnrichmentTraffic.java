@@ -8,6 +8,7 @@ import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.testing.TestKafka;
 import java.time.Duration;
@@ -44,7 +45,7 @@ final class EnrichmentTraffic {
         }
         RequestEvent event = new RequestEvent(UUID.randomUUID(), Instant.now(), ClientIp.parse(ip), "GET", "shop.example",
                 "/", 200, 1L, "enrichment-it", null, Decision.ALLOWED, null, Mode.PROXY);
-        producer.send(new ProducerRecord<>(Topics.REQUESTS.name(), event.ip(), event));
+        producer.send(new ProducerRecord<>(Topics.REQUESTS.name(), ClientNetwork.keyOf(event.ip()), event));
         return event;
     }
 

@@ -10,6 +10,7 @@ import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListSource;
 import io.iptracking.common.event.Severity;
+import io.iptracking.common.ip.Cidr;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,9 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns flags of chosen rules and severities into temporary blocks of the flagged IP, through the
- * same {@link ListChanges} as an operator's block. Never blocks an IP that an allow entry covers,
- * nor one that an active block already covers.
+ * Turns flags of chosen rules and severities into temporary blocks, through the same
+ * {@link ListChanges} as an operator's block. A block covers what the flag names ({@link #target}):
+ * the client network the rule counted when the flag has one (an IPv6 /64, say), else the flagged IP.
+ * Never blocks a range that an allow entry or an active block already covers as a whole. An allow
+ * entry inside a blocked network keeps its addresses reachable: the edge checks the allowlist first.
  */
 public final class AutoBlockPolicy {
 
@@ -57,25 +60,32 @@ public final class AutoBlockPolicy {
                 && flag.severity().compareTo(minSeverity) >= 0;
     }
 
-    /** Blocks the flagged IP if the policy says so; returns the block made, if any. */
+    /** What a block after this flag covers: its network when it names one, else its single address. */
+    public static Cidr target(FlaggedIp flag) {
+        return flag.network() != null ? flag.network() : flag.ip().toCidr();
+    }
+
+    /** Blocks the flag's {@link #target} if the policy says so; returns the block made, if any. */
     public Optional<StoredEntry> consider(FlaggedIp flag) {
         if (!applies(flag)) {
             return Optional.empty();
         }
+        Cidr target = target(flag);
         Instant now = clock.instant();
-        List<StoredEntry> covering = entries.activeContaining(flag.ip(), now);
+        List<StoredEntry> covering = entries.activeContaining(target, now);
         if (!covering.isEmpty()) {
-            // Allowlisted (never auto-blocked) or already blocked: nothing to add.
+            // Allowlisted (never auto-blocked) or already blocked as a whole: nothing to add.
             return Optional.empty();
         }
-        String reason = "auto-block: " + flag.rule() + " flag " + flag.flagId() + " (" + flag.severity() + "): " + flag.reason();
+        String reason = "auto-block of " + target + " after " + flag.rule() + " flag " + flag.flagId() + " ("
+                + flag.severity() + "): " + flag.reason();
         if (reason.length() > 500) {
             reason = reason.substring(0, 499) + "…";
         }
         try {
-            StoredEntry block = changes.create(new NewEntry(flag.ip().toCidr(), ListAction.BLOCK, reason, ListSource.AUTO, ACTOR,
-                    null, duration));
-            log.info("Auto-blocked {} for {} after flag {} ({})", flag.ip(), duration, flag.flagId(), flag.rule());
+            StoredEntry block = changes.create(new NewEntry(target, ListAction.BLOCK, reason, ListSource.AUTO, ACTOR, null,
+                    duration));
+            log.info("Auto-blocked {} for {} after flag {} ({})", target, duration, flag.flagId(), flag.rule());
             return Optional.of(block);
         } catch (EntryExistsException e) {
             return Optional.empty();

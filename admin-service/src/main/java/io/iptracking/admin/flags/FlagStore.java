@@ -22,10 +22,11 @@ public final class FlagStore {
     /**
      * A stored flag as the API shows it.
      *
+     * @param network the client network the rule counted; null when it counted the single address
      * @param evidence and geo as published, JSON
      */
-    public record FlagView(UUID flagId, String ip, FlagRule rule, String reason, Severity severity, double score,
-            Instant windowStart, Instant windowEnd, long requestCount, JsonNode evidence, JsonNode geo,
+    public record FlagView(UUID flagId, String ip, String network, FlagRule rule, String reason, Severity severity,
+            double score, Instant windowStart, Instant windowEnd, long requestCount, JsonNode evidence, JsonNode geo,
             Instant detectedAt, Instant receivedAt) {
     }
 
@@ -41,8 +42,8 @@ public final class FlagStore {
     public record Filter(ClientIp ip, FlagRule rule, Severity minSeverity, Instant since, Instant until) {
     }
 
-    private static final String COLUMNS = "flag_id, host(ip) as ip, rule, reason, severity, score, window_start, window_end, "
-            + "request_count, evidence::text as evidence, geo::text as geo, detected_at, received_at";
+    private static final String COLUMNS = "flag_id, host(ip) as ip, network::text as network, rule, reason, severity, score, "
+            + "window_start, window_end, request_count, evidence::text as evidence, geo::text as geo, detected_at, received_at";
 
     private final JdbcTemplate jdbcTemplate;
     private final JdbcClient jdbc;
@@ -56,14 +57,15 @@ public final class FlagStore {
     public List<FlaggedIp> insertNew(List<FlaggedIp> flags, Instant receivedAt) {
         List<Object[]> rows = new ArrayList<>(flags.size());
         for (FlaggedIp f : flags) {
-            rows.add(new Object[] {f.flagId(), f.ip().toString(), f.rule().name(), f.reason(), f.severity().name(), f.score(),
-                    Timestamp.from(f.windowStart()), Timestamp.from(f.windowEnd()), f.requestCount(),
+            rows.add(new Object[] {f.flagId(), f.ip().toString(), f.network() == null ? null : f.network().toString(),
+                    f.rule().name(), f.reason(), f.severity().name(), f.score(), Timestamp.from(f.windowStart()),
+                    Timestamp.from(f.windowEnd()), f.requestCount(),
                     Json.mapper().writeValueAsString(f.evidence()), Json.mapper().writeValueAsString(f.geo()),
                     Timestamp.from(f.detectedAt()), Timestamp.from(receivedAt)});
         }
-        int[] counts = jdbcTemplate.batchUpdate("insert into flagged_ip (flag_id, ip, rule, reason, severity, score, "
+        int[] counts = jdbcTemplate.batchUpdate("insert into flagged_ip (flag_id, ip, network, rule, reason, severity, score, "
                 + "window_start, window_end, request_count, evidence, geo, detected_at, received_at) values "
-                + "(?, cast(? as inet), ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), ?, ?) "
+                + "(?, cast(? as inet), cast(? as cidr), ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), ?, ?) "
                 + "on conflict (flag_id) do nothing", rows);
         List<FlaggedIp> inserted = new ArrayList<>();
         for (int i = 0; i < counts.length; i++) {
@@ -82,9 +84,9 @@ public final class FlagStore {
             spec = spec.param((String) p[0], p[1]);
         }
         return spec.param("limit", size).param("offset", (long) page * size).query((rs, n) -> new FlagView(
-                rs.getObject("flag_id", UUID.class), rs.getString("ip"), FlagRule.valueOf(rs.getString("rule")),
-                rs.getString("reason"), Severity.valueOf(rs.getString("severity")), rs.getDouble("score"),
-                rs.getTimestamp("window_start").toInstant(), rs.getTimestamp("window_end").toInstant(),
+                rs.getObject("flag_id", UUID.class), rs.getString("ip"), rs.getString("network"),
+                FlagRule.valueOf(rs.getString("rule")), rs.getString("reason"), Severity.valueOf(rs.getString("severity")),
+                rs.getDouble("score"), rs.getTimestamp("window_start").toInstant(), rs.getTimestamp("window_end").toInstant(),
                 rs.getLong("request_count"), Json.mapper().readTree(rs.getString("evidence")),
                 Json.mapper().readTree(rs.getString("geo")), rs.getTimestamp("detected_at").toInstant(),
                 rs.getTimestamp("received_at").toInstant())).list();

@@ -92,9 +92,14 @@ public final class ListEntries {
 
     /** Active entries whose range contains {@code ip}, most specific first. */
     public List<StoredEntry> activeContaining(ClientIp ip, Instant now) {
-        return jdbc.sql("select " + COLUMNS + " from list_entry where cidr >>= cast(:ip as inet) and not expired "
+        return activeContaining(ip.toCidr(), now);
+    }
+
+    /** Active entries whose range contains the whole of {@code range}, most specific first. */
+    public List<StoredEntry> activeContaining(Cidr range, Instant now) {
+        return jdbc.sql("select " + COLUMNS + " from list_entry where cidr >>= cast(:range as cidr) and not expired "
                         + "and (expires_at is null or expires_at > :now) order by masklen(cidr) desc, id")
-                .param("ip", ip.toString()).param("now", ts(now)).query(ROW).list();
+                .param("range", range.toString()).param("now", ts(now)).query(ROW).list();
     }
 
     /** One page of a list, newest first. */

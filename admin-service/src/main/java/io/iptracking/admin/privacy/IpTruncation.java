@@ -2,6 +2,7 @@ package io.iptracking.admin.privacy;
 
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 
 /**
  * Coarsens client IPs before they are stored for longer than the topics keep them (ARCHITECTURE.md,
@@ -31,6 +32,6 @@ public record IpTruncation(int ipv4Prefix, int ipv6Prefix) {
 
     /** The range of the configured prefix that contains {@code ip}, host bits cleared. */
     public Cidr truncate(ClientIp ip) {
-        return Cidr.of(ip, ip.isIpv4() ? ipv4Prefix : ipv6Prefix);
+        return ClientNetwork.of(ip, ipv4Prefix, ipv6Prefix);
     }
 }

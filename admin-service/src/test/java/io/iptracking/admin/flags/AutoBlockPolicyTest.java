@@ -28,6 +28,12 @@ class AutoBlockPolicyTest {
         assertThat(policy(false, Set.of()).applies(flag(FlagRule.SCANNING, Severity.CRITICAL))).isFalse();
     }
 
+    @Test
+    void aBlockCoversTheNetworkTheFlagNamesElseTheFlaggedAddress() {
+        assertThat(AutoBlockPolicy.target(ContractSamples.flaggedNetwork())).hasToString("2001:db8:7:7::/64");
+        assertThat(AutoBlockPolicy.target(ContractSamples.flaggedIp())).hasToString("203.0.113.7/32");
+    }
+
     private static AutoBlockPolicy policy(boolean enabled, Set<FlagRule> rules) {
         // applies() looks at the flag alone; the stores are not touched.
         return new AutoBlockPolicy(enabled, rules, Severity.HIGH, Duration.ofHours(1), null, null, null);

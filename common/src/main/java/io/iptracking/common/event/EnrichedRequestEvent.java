@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A {@link RequestEvent} with what the GeoIP databases know about its IP: the value of
- * {@link io.iptracking.common.kafka.Topics#ENRICHED_REQUESTS}, keyed by the request's IP. The
- * request is nested unchanged, not flattened, so a field added to it needs no change here.
+ * {@link io.iptracking.common.kafka.Topics#ENRICHED_REQUESTS}, keyed by the client network of the
+ * request's IP ({@link io.iptracking.common.ip.ClientNetwork#keyOf}). The request is nested
+ * unchanged, not flattened, so a field added to it needs no change here.
  *
  * @param schemaVersion {@link #SCHEMA_VERSION} when written by this code
  * @param request the event as the edge published it

@@ -2,6 +2,7 @@ package io.iptracking.common.event;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import java.time.Instant;
 import java.util.UUID;
@@ -24,6 +25,9 @@ import java.util.UUID;
  * @param evidence what the rule measured
  * @param geo where the IP is; {@link Geo#UNKNOWN} when nothing is known, never null
  * @param detectedAt when detection emitted the flag (processing time)
+ * @param network the client network the rule counted, containing {@link #ip()} (an IPv6 /64, say);
+ *     null when the rule counted the single address. Optional in the JSON: absent when null, and a
+ *     flag without it reads as null, so readers and writers that do not know it keep working.
  */
 public record FlaggedIp(
         // A primitive has no null to reject: required, so that a missing field is an error, not 0.
@@ -42,7 +46,8 @@ public record FlaggedIp(
         @JsonProperty(required = true) long requestCount,
         Evidence evidence,
         Geo geo,
-        Instant detectedAt) {
+        Instant detectedAt,
+        Cidr network) {
 
     /** The version this code writes. */
     public static final int SCHEMA_VERSION = 1;
@@ -70,13 +75,32 @@ public record FlaggedIp(
         Checks.notNull(evidence, "FlaggedIp.evidence");
         Checks.notNull(geo, "FlaggedIp.geo");
         Checks.instant(detectedAt, "FlaggedIp.detectedAt");
+        if (network != null && !network.contains(ip)) {
+            throw new IllegalArgumentException("FlaggedIp.network " + network + " does not contain FlaggedIp.ip " + ip);
+        }
     }
 
-    /** A flag of the current {@link #SCHEMA_VERSION}. */
+    /** A flag of a single address, without {@link #network()}. */
+    public FlaggedIp(int schemaVersion, UUID flagId, ClientIp ip, FlagRule rule, String reason, Severity severity,
+            double score, Instant windowStart, Instant windowEnd, long requestCount, Evidence evidence, Geo geo,
+            Instant detectedAt) {
+        this(schemaVersion, flagId, ip, rule, reason, severity, score, windowStart, windowEnd, requestCount, evidence,
+                geo, detectedAt, null);
+    }
+
+    /** A flag of the current {@link #SCHEMA_VERSION}; {@code network} null for a single address. */
+    public FlaggedIp(UUID flagId, ClientIp ip, FlagRule rule, String reason, Severity severity, double score,
+            Instant windowStart, Instant windowEnd, long requestCount, Evidence evidence, Geo geo,
+            Instant detectedAt, Cidr network) {
+        this(SCHEMA_VERSION, flagId, ip, rule, reason, severity, score, windowStart, windowEnd, requestCount,
+                evidence, geo, detectedAt, network);
+    }
+
+    /** A flag of a single address, of the current {@link #SCHEMA_VERSION}. */
     public FlaggedIp(UUID flagId, ClientIp ip, FlagRule rule, String reason, Severity severity, double score,
             Instant windowStart, Instant windowEnd, long requestCount, Evidence evidence, Geo geo,
             Instant detectedAt) {
-        this(SCHEMA_VERSION, flagId, ip, rule, reason, severity, score, windowStart, windowEnd, requestCount,
-                evidence, geo, detectedAt);
+        this(flagId, ip, rule, reason, severity, score, windowStart, windowEnd, requestCount, evidence, geo, detectedAt,
+                null);
     }
 }

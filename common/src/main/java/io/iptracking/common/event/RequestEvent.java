@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /**
  * One request seen by the edge: the value of {@link io.iptracking.common.kafka.Topics#REQUESTS},
- * keyed by {@link #ip()}.
+ * keyed by the client network of {@link #ip()} ({@link io.iptracking.common.ip.ClientNetwork#keyOf}).
  *
  * @param schemaVersion {@link #SCHEMA_VERSION} when written by this code
  * @param eventId unique per request; consumers use it to drop duplicates after a producer retry

@@ -17,19 +17,27 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class Topics {
 
     /**
-     * Per-IP topics have 6 partitions: keyed by IP, so all events of an IP meet in one partition, and
-     * up to 6 instances of a consumer share the load.
+     * Per-client topics have 6 partitions: keyed by client IP or client network, so all events of a
+     * client meet in one partition, and up to 6 instances of a consumer share the load.
      */
     private static final int PER_IP_PARTITIONS = 6;
 
     private static final ClientIpSerde IP_KEY = new ClientIpSerde();
 
-    /** Every request seen by the edge. Ingest → enrichment. */
+    /**
+     * Every request seen by the edge. Ingest → enrichment. The key is the client network address
+     * ({@link io.iptracking.common.ip.ClientNetwork#keyOf}: an IPv4 address, or the first address of
+     * an IPv6 /64), so that a consumer can count per network without repartitioning; the value carries
+     * the full IP.
+     */
     public static final Topic<ClientIp, RequestEvent> REQUESTS = new Topic<>("ip.requests.v1",
             IP_KEY, new JsonSerde<>(RequestEvent.class),
             TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(7)));
 
-    /** Requests with geo data. Enrichment → detection, admin. */
+    /**
+     * Requests with geo data. Enrichment → detection, admin. Keyed like {@link #REQUESTS}, by the client
+     * network address; the value carries the full IP.
+     */
     public static final Topic<ClientIp, EnrichedRequestEvent> ENRICHED_REQUESTS = new Topic<>("ip.requests.enriched.v1",
             IP_KEY, new JsonSerde<>(EnrichedRequestEvent.class),
             TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(7)));

@@ -215,6 +215,33 @@ class EventRecordsTest {
     }
 
     @Test
+    void aFlagWithoutNetworkNamesASingleAddress() {
+        FlaggedIp s = ContractSamples.flaggedIp();
+        assertThat(s.network()).isNull();
+        assertThat(new FlaggedIp(2, s.flagId(), s.ip(), s.rule(), s.reason(), s.severity(), s.score(), s.windowStart(),
+                s.windowEnd(), s.requestCount(), s.evidence(), s.geo(), s.detectedAt()).network()).isNull();
+        assertThat(ContractSamples.flaggedNetwork().network()).hasToString("2001:db8:7:7::/64");
+    }
+
+    @Test
+    void aFlaggedNetworkMustContainTheFlaggedIp() {
+        FlaggedIp s = ContractSamples.flaggedNetwork();
+        assertThatThrownBy(() -> withNetwork(s, Cidr.parse("2001:db8:7:8::/64")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FlaggedIp.network 2001:db8:7:8::/64 does not contain FlaggedIp.ip 2001:db8:7:7::1b");
+        assertThatThrownBy(() -> withNetwork(s, Cidr.parse("203.0.113.0/24")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FlaggedIp.network 203.0.113.0/24 does not contain FlaggedIp.ip 2001:db8:7:7::1b");
+        assertThat(withNetwork(s, Cidr.parse("2001:db8:7:7::1b/128")).network()).isEqualTo(s.ip().toCidr());
+        assertThat(withNetwork(s, Cidr.parse("2001:db8::/32")).network()).hasToString("2001:db8::/32");
+    }
+
+    private static FlaggedIp withNetwork(FlaggedIp f, Cidr network) {
+        return new FlaggedIp(f.flagId(), f.ip(), f.rule(), f.reason(), f.severity(), f.score(), f.windowStart(),
+                f.windowEnd(), f.requestCount(), f.evidence(), f.geo(), f.detectedAt(), network);
+    }
+
+    @Test
     void listEntryMustExpireAfterItWasCreated() {
         Cidr net = Cidr.parse("198.51.100.0/24");
         assertThatThrownBy(() -> new ListEntry(net, ListAction.BLOCK, "r", ListSource.CLI, "bob", T, T))

@@ -38,12 +38,35 @@ class JsonTest {
 
     static Stream<Object> samples() {
         return Stream.of(ContractSamples.requestEvent(), ContractSamples.enrichedRequestEvent(),
-                ContractSamples.flaggedIp(), ContractSamples.listEntry(), ContractSamples.geo(), Geo.UNKNOWN);
+                ContractSamples.flaggedIp(), ContractSamples.flaggedNetwork(), ContractSamples.listEntry(),
+                ContractSamples.geo(), Geo.UNKNOWN);
     }
 
     @Test
     void flaggedIpHasTheDocumentedShape() {
         assertThat(JSON.writeValueAsString(ContractSamples.flaggedIp())).isEqualTo(FLAGGED_IP_JSON);
+    }
+
+    @Test
+    void aFlaggedNetworkIsTheLastFieldAndAbsentWithoutOne() {
+        assertThat(JSON.writeValueAsString(ContractSamples.flaggedNetwork()))
+                .endsWith(",\"detectedAt\":\"2026-05-04T10:15:31.002Z\",\"network\":\"2001:db8:7:7::/64\"}");
+        assertThat(FLAGGED_IP_JSON).doesNotContain("network");
+    }
+
+    @Test
+    void aFlagWrittenWithoutNetworkReadsWithoutOne() {
+        assertThat(JSON.readValue(FLAGGED_IP_JSON, FlaggedIp.class).network()).isNull();
+        String explicitNull = FLAGGED_IP_JSON.replace("\"detectedAt\"", "\"network\":null,\"detectedAt\"");
+        assertThat(JSON.readValue(explicitNull, FlaggedIp.class)).isEqualTo(ContractSamples.flaggedIp());
+    }
+
+    @Test
+    void aFlaggedNetworkThatDoesNotHoldTheIpCannotBeRead() {
+        String json = FLAGGED_IP_JSON.replace("\"detectedAt\"", "\"network\":\"198.51.100.0/24\",\"detectedAt\"");
+        assertThatThrownBy(() -> JSON.readValue(json, FlaggedIp.class))
+                .isInstanceOf(JacksonException.class)
+                .hasMessageContaining("FlaggedIp.network 198.51.100.0/24 does not contain FlaggedIp.ip 203.0.113.7");
     }
 
     @Test

@@ -47,6 +47,7 @@ class PublicSchemasTest {
     @Test
     void samplesValidate() {
         assertThat(errors(Topics.FLAGGED, ContractSamples.flaggedIp())).isEmpty();
+        assertThat(errors(Topics.FLAGGED, ContractSamples.flaggedNetwork())).isEmpty();
         assertThat(errors(Topics.BLOCKLIST, ContractSamples.listEntry())).isEmpty();
     }
 
@@ -141,6 +142,10 @@ class PublicSchemasTest {
             /geo/latitude          | 90.5                                   | maximum       | /geo/latitude            | true
             /geo/longitude         | -180.5                                 | minimum       | /geo/longitude           | true
             /geo/asn               | 4294967296                             | maximum       | /geo/asn                 | true
+            /network               | "203.0.113.0/33"                       | pattern       | /network                 | true
+            /network               | "203.0.113.7"                          | pattern       | /network                 | false
+            /network               | "::FFFF:203.0.113.0/120"               | pattern       | /network                 | false
+            /network               | "example.com/24"                       | pattern       | /network                 | true
             """)
     void flaggedIpViolationsFailValidation(String pointer, String value, String keyword, String location,
             boolean javaRejectsToo) {
@@ -181,6 +186,7 @@ class PublicSchemasTest {
     @Test
     void schemaAndRecordsAgreeOnWhichFieldsAreRequired() {
         assertRequiredFieldsAgree(Topics.FLAGGED, ContractSamples.flaggedIp());
+        assertRequiredFieldsAgree(Topics.FLAGGED, ContractSamples.flaggedNetwork());
         assertRequiredFieldsAgree(Topics.BLOCKLIST, ContractSamples.listEntry());
     }
 
@@ -195,6 +201,7 @@ class PublicSchemasTest {
         JsonNode flagged = Json.mapper().readTree(PublicSchemas.forTopic(Topics.FLAGGED));
         JsonNode blocklist = Json.mapper().readTree(PublicSchemas.forTopic(Topics.BLOCKLIST));
         assertThat(blocklist.at("/$defs/instant")).isEqualTo(flagged.at("/$defs/instant"));
+        assertThat(blocklist.at("/$defs/cidr")).isEqualTo(flagged.at("/$defs/cidr"));
         // The CIDR patterns are the IP patterns with a prefix length: keep the two files in step.
         assertThat(blocklist.at("/$defs/cidr/anyOf/0/pattern").stringValue())
                 .startsWith(flagged.at("/$defs/ip/anyOf/0/pattern").stringValue().replaceAll("\\$$", "/"));

@@ -54,6 +54,15 @@ public final class ContractSamples {
                 geo(), NOW);
     }
 
+    /** A flag of an IPv6 client counted by its /64: {@link FlaggedIp#network()} is present. */
+    public static FlaggedIp flaggedNetwork() {
+        FlaggedIp f = flaggedIp();
+        return new FlaggedIp(UUID.fromString("5a7d1e2c-9b3f-4c6a-8e1d-2f4b6c8d0e12"), ClientIp.parse("2001:db8:7:7::1b"),
+                f.rule(), "2001:db8:7:7::/64 requested 412 distinct paths in one hour, 96% of them answered 404.",
+                f.severity(), f.score(), f.windowStart(), f.windowEnd(), f.requestCount(), f.evidence(), f.geo(),
+                f.detectedAt(), Cidr.parse("2001:db8:7:7::/64"));
+    }
+
     public static ListEntry listEntry() {
         return new ListEntry(Cidr.parse("198.51.100.0/24"), ListAction.BLOCK, "Credential stuffing against /login",
                 ListSource.MANUAL, "alice", Instant.parse("2026-05-04T10:20:00Z"), Instant.parse("2026-05-11T10:20:00Z"));

@@ -3,6 +3,7 @@ package io.iptracking.enrichment.stream;
 
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.geo.GeoLookup;
 import org.apache.kafka.common.errors.SerializationException;
@@ -66,7 +67,8 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
      * A request record as read.
      *
      * @param canonical whether the value is in the form the edge writes ({@link CanonicalRequestJson})
-     * @param key the enriched record's key: the event's own IP, since the key only partitions and the
+     * @param key the enriched record's key: the client network of the event's own IP
+     *     ({@link ClientNetwork#keyOf}), as the edge writes it, since the key only partitions and the
      *     event is what was checked
      */
     private record Request(RequestEvent event, boolean canonical, byte[] key) {
@@ -92,12 +94,13 @@ final class RequestEnricher implements Processor<byte[], byte[], Object, Object>
         if (!canonical) {
             event = VALUES.deserialize(topic, record.value());
         }
-        // The edge writes the event's canonical IP as key: comparing bytes spares parsing the same IP twice.
-        if (isText(record.key(), event.ip().toString())) {
+        ClientIp key = ClientNetwork.keyOf(event.ip());
+        // The edge writes that key in canonical text: comparing bytes spares parsing the same address twice.
+        if (isText(record.key(), key.toString())) {
             return new Request(event, canonical, record.key());
         }
         KEYS.deserialize(topic, record.key());
-        return new Request(event, canonical, IPS.serialize(Topics.ENRICHED_REQUESTS.name(), event.ip()));
+        return new Request(event, canonical, IPS.serialize(Topics.ENRICHED_REQUESTS.name(), key));
     }
 
     /** Whether the key bytes are this IP's text: IP text is ASCII, one byte per character. */

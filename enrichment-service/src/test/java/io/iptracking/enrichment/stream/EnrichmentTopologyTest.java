@@ -9,6 +9,7 @@ import io.iptracking.common.event.Geo;
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.DeadLetterHeaders;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.enrichment.GeoFixtures;
@@ -79,12 +80,13 @@ class EnrichmentTopologyTest {
                 "test-agent", null, Decision.ALLOWED, null, Mode.PROXY);
     }
 
+    /** As the edge writes it: keyed by the client network. */
     void send(RequestEvent event, Instant timestamp) {
-        requests.pipeInput(event.ip(), event, timestamp);
+        requests.pipeInput(ClientNetwork.keyOf(event.ip()), event, timestamp);
     }
 
     @Test
-    void everyRequestComesOutOnceWithItsGeoKeyedByItsIpWithItsTimestamp() {
+    void everyRequestComesOutOnceWithItsGeoKeyedByItsClientNetworkWithItsTimestamp() {
         RequestEvent london = request(GeoFixtures.LONDON_IP);
         RequestEvent amsterdam = request(GeoFixtures.AMSTERDAM_IP);
         RequestEvent unknown = request(GeoFixtures.UNKNOWN_IP);
@@ -93,7 +95,9 @@ class EnrichmentTopologyTest {
         send(unknown, T0.plusMillis(2));
 
         List<TestRecord<ClientIp, EnrichedRequestEvent>> out = enriched.readRecordsToList();
-        assertThat(out).extracting(TestRecord::key).containsExactly(london.ip(), amsterdam.ip(), unknown.ip());
+        assertThat(out).extracting(TestRecord::key).containsExactly(london.ip(), ClientNetwork.keyOf(amsterdam.ip()),
+                unknown.ip());
+        assertThat(out.get(1).key()).hasToString("2001:67c:2e8:22::");
         assertThat(out).extracting(TestRecord::value).containsExactly(
                 new EnrichedRequestEvent(london, GeoFixtures.LONDON),
                 new EnrichedRequestEvent(amsterdam, GeoFixtures.AMSTERDAM),
@@ -208,10 +212,14 @@ class EnrichmentTopologyTest {
     void theEventsIpDecidesWhenTheKeyDiffers() {
         RequestEvent amsterdam = request(GeoFixtures.AMSTERDAM_IP);
         requests.pipeInput(ClientIp.parse(GeoFixtures.LONDON_IP), amsterdam, T0);
+        // Keyed by its full IPv6 address, as an edge that keyed by IP wrote it.
+        requests.pipeInput(amsterdam.ip(), amsterdam, T0);
 
-        TestRecord<ClientIp, EnrichedRequestEvent> out = enriched.readRecord();
-        assertThat(out.key()).isEqualTo(amsterdam.ip());
-        assertThat(out.value().geo()).isEqualTo(GeoFixtures.AMSTERDAM);
+        for (TestRecord<ClientIp, EnrichedRequestEvent> out : enriched.readRecordsToList()) {
+            assertThat(out.key()).isEqualTo(ClientNetwork.keyOf(amsterdam.ip()));
+            assertThat(out.value().geo()).isEqualTo(GeoFixtures.AMSTERDAM);
+        }
+        assertThat(counters.enrichedCount()).isEqualTo(2);
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String name) {

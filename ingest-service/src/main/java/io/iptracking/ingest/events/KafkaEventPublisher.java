@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,10 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
  * delivery timeout, and an event it gives up on for a reason that may pass (the broker away, no
  * metadata yet: a retriable error) goes back into the queue. Only events Kafka refuses for good
  * (too large, not authorised) count as failed.
+ *
+ * <p>Each event is keyed by its client network ({@link ClientNetwork#keyOf}: an IPv4 address, the
+ * first address of an IPv6 /64), not by its full IP, which the value carries: every address of one
+ * /64 then lands in the same partition, so detection counts per network without repartitioning.
  *
  * <p>The sender drains the queue every {@link #IDLE_WAIT} when it finds it empty instead of waiting
  * on it: a waiting consumer would make every request thread wake it (a futex call and a context
@@ -151,7 +156,7 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable,
 
     private void send(Producer<ClientIp, RequestEvent> producer, RequestEvent event) {
         try {
-            producer.send(new ProducerRecord<>(topic.name(), event.ip(), event), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(topic.name(), ClientNetwork.keyOf(event.ip()), event), (metadata, error) -> {
                 if (error == null) {
                     sent.increment();
                     if (requeueing.get() && requeueing.compareAndSet(true, false)) {

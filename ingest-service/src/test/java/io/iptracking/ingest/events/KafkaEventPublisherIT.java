@@ -74,6 +74,31 @@ class KafkaEventPublisherIT {
     }
 
     @Test
+    void eachEventIsKeyedByItsClientNetworkAndKeepsItsFullIp() {
+        List<String> ips = List.of("198.51.100.7", "2001:db8:7:7::1", "2001:db8:7:7:8000::42", "2001:db8:7:8::1");
+        try (TestKafka kafka = TestKafka.start()) {
+            kafka.createTopic(Topics.REQUESTS.name(), Topics.REQUESTS.partitions());
+            try (KafkaEventPublisher publisher = new KafkaEventPublisher(Topics.REQUESTS,
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()), QUEUE, Long.MAX_VALUE)) {
+                for (int i = 0; i < ips.size(); i++) {
+                    publisher.publish(withIp(event(i), ips.get(i)));
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> publisher.sent() == ips.size());
+            }
+            Map<String, ConsumerRecord<ClientIp, RequestEvent>> byIp = kafka.readAll(Topics.REQUESTS.name(),
+                    IsolationLevel.READ_UNCOMMITTED, Duration.ofSeconds(30), Topics.REQUESTS.keySerde().deserializer(),
+                    Topics.REQUESTS.valueSerde().deserializer()).stream()
+                    .collect(Collectors.toMap(r -> r.value().ip().toString(), r -> r));
+            assertThat(byIp).containsOnlyKeys(ips);
+            assertThat(byIp.get("198.51.100.7").key()).hasToString("198.51.100.7");
+            assertThat(byIp.get("2001:db8:7:7::1").key()).hasToString("2001:db8:7:7::");
+            assertThat(byIp.get("2001:db8:7:7:8000::42").key()).hasToString("2001:db8:7:7::");
+            assertThat(byIp.get("2001:db8:7:7:8000::42").partition()).isEqualTo(byIp.get("2001:db8:7:7::1").partition());
+            assertThat(byIp.get("2001:db8:7:8::1").key()).hasToString("2001:db8:7:8::");
+        }
+    }
+
+    @Test
     void theQueueIsBoundedInBytesAsWellAsInEvents() throws IOException {
         // Events as large as a client can make them: a 2,048-character path and a 512-character User-Agent.
         RequestEvent large = new RequestEvent(UUID.randomUUID(), Instant.parse("2026-11-24T10:00:00Z"),
@@ -146,5 +171,10 @@ class KafkaEventPublisherIT {
         return new RequestEvent(UUID.randomUUID(), Instant.parse("2026-11-24T10:00:00Z").plusMillis(i),
                 ClientIp.parse("198.51.100." + (i % 250)), "GET", "app.example", "/items/" + i, 200, 1L, "curl/8", null,
                 Decision.ALLOWED, null, Mode.PROXY);
+    }
+
+    static RequestEvent withIp(RequestEvent e, String ip) {
+        return new RequestEvent(e.eventId(), e.timestamp(), ClientIp.parse(ip), e.method(), e.host(), e.path(), e.status(),
+                e.latencyMs(), e.userAgent(), e.subject(), e.decision(), e.rule(), e.mode());
     }
 }
