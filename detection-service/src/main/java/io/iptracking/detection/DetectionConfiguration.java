@@ -3,7 +3,6 @@ package io.iptracking.detection;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.detection.activity.ActivityQuery;
-import io.iptracking.detection.rules.Detector;
 import io.iptracking.detection.stream.DetectionListener;
 import io.iptracking.detection.stream.DetectionTopology;
 import io.iptracking.detection.stream.StreamsSettings;
@@ -90,7 +89,7 @@ class DetectionConfiguration {
 
     @Bean
     ActivityQuery activityQuery(StreamsBuilderFactoryBean detectionStreams, DetectionProperties p) {
-        return new ActivityQuery(detectionStreams::getKafkaStreams, p.kafka().applicationServer(), new Detector(p));
+        return new ActivityQuery(detectionStreams::getKafkaStreams, p.kafka().applicationServer(), p);
     }
 
     /** Ready while the application runs or rebalances (see {@link StreamsSetup#readiness}). */

@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
 public record DetectionProperties(
         @Valid @NotNull @DefaultValue Kafka kafka,
         @Valid @NotNull @DefaultValue Window window,
+        @Valid @NotNull @DefaultValue Network network,
         @Valid @NotNull @DefaultValue Rules rules,
         @Valid @NotNull @DefaultValue Anomaly anomaly) {
 
@@ -65,29 +66,59 @@ public record DetectionProperties(
     }
 
     /**
-     * The sliding window every rule counts over.
+     * The window every rule counts over: the latest {@code size} of a client's requests, counted in
+     * buckets of {@code bucket} (see the README for the error bound: a window spans between
+     * {@code size - bucket} and {@code size}).
      *
-     * @param size requests within this time of each other share a window (both ends included)
+     * @param size the window's length; a multiple of the bucket width
+     * @param bucket the width of the time buckets a client's requests are counted in; smaller is more
+     *     precise and costs more state per client (one bucket holds a few counters)
      * @param grace how far behind the partition's latest event time a request may arrive and still
      *     count; later ones are dropped and counted in a metric
-     * @param coolDown after flagging an IP, a rule stays quiet for it this long (event time)
-     * @param maxRequestsPerIp requests remembered per IP; beyond it the oldest are forgotten, so counts
-     *     saturate there (keep it well above every threshold)
-     * @param maintenanceInterval how often (event time) old requests and idle IPs are purged and the
-     *     anomaly model is refitted
+     * @param coolDown after flagging a client, a rule stays quiet for it this long (event time)
+     * @param maintenanceInterval how often (event time) the anomaly model is refitted on its population
+     *     sample
      */
     public record Window(
             @NotNull @DefaultValue("1h") Duration size,
+            @NotNull @DefaultValue("1m") Duration bucket,
             @NotNull @DefaultValue("5m") Duration grace,
             @NotNull @DefaultValue("1h") Duration coolDown,
-            @Min(10) @DefaultValue("5000") int maxRequestsPerIp,
             @NotNull @DefaultValue("5m") Duration maintenanceInterval) {
 
         public Window {
             positive(size, "detection.window.size");
+            positive(bucket, "detection.window.bucket");
             notNegative(grace, "detection.window.grace");
             notNegative(coolDown, "detection.window.cool-down");
             positive(maintenanceInterval, "detection.window.maintenance-interval");
+            if (size != null && bucket != null && (size.toMillis() % bucket.toMillis() != 0
+                    || size.toMillis() / bucket.toMillis() > 10_000)) {
+                throw new IllegalArgumentException("detection.window.size (" + size + ") must be a multiple of "
+                        + "detection.window.bucket (" + bucket + "), and at most 10,000 of them");
+            }
+        }
+
+        /** Buckets in one window. */
+        public int buckets() {
+            return (int) (size.toMillis() / bucket.toMillis());
+        }
+    }
+
+    /**
+     * What the rules count as one client: an IPv4 address, or an IPv6 network. Request events are keyed
+     * (so partitioned) by IPv4 address and IPv6 /64 ({@code ClientNetwork}), so detection can count any
+     * IPv6 network of /64 or narrower without moving events between instances.
+     *
+     * @param ipv6Prefix IPv6 clients are counted per network of this prefix length, from 64 (the usual
+     *     allocation to one subscriber, so that rotating through its addresses does not evade a rule) to
+     *     128 (per address)
+     */
+    public record Network(@Min(64) @Max(128) @DefaultValue("64") int ipv6Prefix) {
+
+        /** IPv4 clients are counted per address. */
+        public int ipv4Prefix() {
+            return 32;
         }
     }
 

@@ -166,8 +166,8 @@ class DetectionIT {
     }
 
     private int ownerPort(RunningDetection any, ClientIp ip) {
-        return any.bean(StreamsBuilderFactoryBean.class).getKafkaStreams().queryMetadataForKey(io.iptracking.detection.stream.DetectionTopology.ACTIVITY_STORE,
-                ip, Topics.ENRICHED_REQUESTS.keySerde().serializer()).activeHost().port();
+        return any.bean(StreamsBuilderFactoryBean.class).getKafkaStreams().queryMetadataForKey(io.iptracking.detection.stream.DetectionTopology.CLIENT_STORE,
+                io.iptracking.common.ip.ClientNetwork.keyOf(ip), Topics.ENRICHED_REQUESTS.keySerde().serializer()).activeHost().port();
     }
 
     /**

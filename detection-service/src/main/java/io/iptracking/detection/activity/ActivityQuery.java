@@ -1,10 +1,12 @@
 package io.iptracking.detection.activity;
 
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.Topics;
-import io.iptracking.detection.rules.Detector;
+import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.stream.DetectionTopology;
-import io.iptracking.detection.window.IpActivity;
+import io.iptracking.detection.window.ClientWindow;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -15,21 +17,21 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Interactive query of the activity store: answers from the local store when this instance holds the
- * IP's partition, and otherwise says which instance does (Kafka Streams knows every instance's
- * {@code application.server}).
+ * Interactive query of the client store: answers from the local store when this instance holds the
+ * partition of the IP's client, and otherwise says which instance does (Kafka Streams knows every
+ * instance's {@code application.server}).
  */
 public final class ActivityQuery {
 
     private final Supplier<KafkaStreams> application;
     private final HostInfo self;
-    private final Detector detector;
+    private final DetectionProperties properties;
 
     /** @param application the running application; null before it started */
-    public ActivityQuery(Supplier<KafkaStreams> application, String applicationServer, Detector detector) {
+    public ActivityQuery(Supplier<KafkaStreams> application, String applicationServer, DetectionProperties properties) {
         this.application = application;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
-        this.detector = detector;
+        this.properties = properties;
     }
 
     public ActivityLookup lookup(ClientIp ip) {
@@ -39,7 +41,8 @@ public final class ActivityQuery {
         }
         KeyQueryMetadata owner;
         try {
-            owner = streams.queryMetadataForKey(DetectionTopology.ACTIVITY_STORE, ip,
+            // The partition is the request events' key's: the client network they are keyed by.
+            owner = streams.queryMetadataForKey(DetectionTopology.CLIENT_STORE, ClientNetwork.keyOf(ip),
                     Topics.ENRICHED_REQUESTS.keySerde().serializer());
         } catch (IllegalStateException e) {
             return new ActivityLookup.Unavailable("detection is not running: " + streams.state());
@@ -51,19 +54,20 @@ public final class ActivityQuery {
         if (!active.equals(self)) {
             return new ActivityLookup.Elsewhere(active.host(), active.port());
         }
-        IpActivity activity;
+        Cidr client = ClientNetwork.of(ip, properties.network().ipv4Prefix(), properties.network().ipv6Prefix());
+        ClientWindow window;
         try {
-            ReadOnlyKeyValueStore<ClientIp, IpActivity> store = streams.store(StoreQueryParameters.fromNameAndType(
-                    DetectionTopology.ACTIVITY_STORE, QueryableStoreTypes.<ClientIp, IpActivity>keyValueStore())
+            ReadOnlyKeyValueStore<Cidr, ClientWindow> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    DetectionTopology.CLIENT_STORE, QueryableStoreTypes.<Cidr, ClientWindow>keyValueStore())
                     .withPartition(owner.partition()));
-            activity = store.get(ip);
+            window = store.get(client);
         } catch (InvalidStateStoreException e) {
             return new ActivityLookup.Unavailable("the store is migrating: " + e.getMessage());
         }
         String servedBy = self.host() + ":" + self.port();
-        if (activity == null || activity.size() == 0 && activity.quietUntil().isEmpty()) {
+        if (window == null || window.lastSeen() == Long.MIN_VALUE) {
             return new ActivityLookup.Unknown(servedBy);
         }
-        return new ActivityLookup.Found(ActivityView.of(ip, activity, detector, servedBy));
+        return new ActivityLookup.Found(ActivityView.of(ip, client, window, properties.window().buckets(), servedBy));
     }
 }

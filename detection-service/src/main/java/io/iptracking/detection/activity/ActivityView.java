@@ -2,11 +2,11 @@ package io.iptracking.detection.activity;
 
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.Geo;
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.detection.anomaly.Feature;
-import io.iptracking.detection.rules.Detector;
-import io.iptracking.detection.window.IpActivity;
-import io.iptracking.detection.window.Span;
+import io.iptracking.detection.window.ClientWindow;
+import io.iptracking.detection.window.Kind;
 import io.iptracking.detection.window.WindowSummary;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -14,15 +14,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The current window of one IP as the activity endpoint shows it: the window that ends with the IP's
- * latest request, what the rules count in it, and which rules are in their cool-down.
+ * The current window of one client as the activity endpoint shows it: the window that ends with the
+ * client's latest request, what the rules count in it, and which rules are in their cool-down.
  *
- * @param servedBy {@code host:port} of the instance that holds the IP's partition
- * @param quietUntil per rule that flagged the IP, the event time until which it stays quiet
+ * @param ip the address asked about
+ * @param client what detection counts it as: the address, or its network
+ * @param servedBy {@code host:port} of the instance that holds the client's partition
+ * @param recentPaths a few recent distinct paths (cut to 100 characters)
+ * @param quietUntil per rule that flagged the client, the event time until which it stays quiet
  * @param features the anomaly features of the window, by feature label
  */
 public record ActivityView(
         ClientIp ip,
+        Cidr client,
         Instant windowStart,
         Instant windowEnd,
         Instant lastSeen,
@@ -42,20 +46,20 @@ public record ActivityView(
 
     private static final int RECENT_PATHS = 10;
 
-    static ActivityView of(ClientIp ip, IpActivity a, Detector detector, String servedBy) {
-        Span span = detector.window().endingAt(a, a.lastSeen());
-        WindowSummary s = WindowSummary.of(a, span, detector.counting());
+    static ActivityView of(ClientIp ip, Cidr client, ClientWindow w, int windowBuckets, String servedBy) {
+        WindowSummary s = w.summary(windowBuckets);
         Map<FlagRule, Instant> quiet = new LinkedHashMap<>();
-        a.quietUntil().forEach((rule, until) -> quiet.put(rule, Instant.ofEpochMilli(until)));
+        w.quietUntil().forEach((rule, until) -> quiet.put(rule, Instant.ofEpochMilli(until)));
         Map<String, Double> features = new LinkedHashMap<>();
         double[] v = Feature.vector(s);
         for (Feature f : Feature.values()) {
             features.put(f.label(), Math.round(v[f.ordinal()] * 1000) / 1000.0);
         }
-        boolean any = !span.isEmpty();
-        return new ActivityView(ip, any ? Instant.ofEpochMilli(s.firstAt()) : null, any ? Instant.ofEpochMilli(s.lastAt()) : null,
-                a.lastSeen() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(a.lastSeen()), s.requests(), s.distinctPaths(),
-                s.sensitiveRequests(), s.authFailures(), s.notFound(), s.errors(), s.distinctAgents(), s.statusCounts(),
-                WindowSummary.samplePaths(a, span, h -> true, RECENT_PATHS), quiet, features, a.geo(), servedBy);
+        boolean any = s.requests() > 0;
+        return new ActivityView(ip, client, any ? Instant.ofEpochMilli(s.firstAt()) : null,
+                any ? Instant.ofEpochMilli(s.lastAt()) : null, Instant.ofEpochMilli(w.lastSeen()), s.requests(),
+                s.distinctPaths(), s.sensitiveRequests(), s.authFailures(), s.notFound(), s.errors(), s.distinctAgents(),
+                s.statusCounts(), w.samplePaths(Kind.ANY, w.windowStart(windowBuckets), RECENT_PATHS), quiet, features,
+                w.geo(), servedBy);
     }
 }

@@ -3,137 +3,172 @@ package io.iptracking.detection.stream;
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.RequestEvent;
-import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.Cidr;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.anomaly.PopulationModel;
+import io.iptracking.detection.anomaly.PopulationSample;
 import io.iptracking.detection.rules.Detector;
-import io.iptracking.detection.window.IpActivity;
+import io.iptracking.detection.window.ClientWindow;
+import io.iptracking.detection.window.RequestFacts;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Detection for the IPs of one partition, over an {@link ActivityStore}: what the topology's processor
- * does, without Kafka, so that a labelled replay of a day of traffic runs the same code in seconds.
+ * Detection for the clients of one partition, over a {@link ClientStore} and a {@link PopulationStore}:
+ * what the topology's processor does, without Kafka, so that a labelled replay of a day of traffic runs
+ * the same code in seconds.
  *
- * <p>Per request: drop it if it is later than the grace, add it to its IP's activity, let the
- * {@link Detector} decide. Periodically, in event time: take each active IP's window features as its
- * population sample, forget requests that left every window, drop idle IPs, and refit the anomaly
- * model on the samples of the population horizon.
+ * <p>Per request: drop it if it is later than the grace, count it in its client's window (the client
+ * being its IPv4 address or IPv6 network), let the {@link Detector} decide, and now and then give the
+ * client's window features to the anomaly model's population sample. Each request costs the same
+ * whatever the client sent before: the window is of bounded size.
+ *
+ * <p>Periodically, in event time: refit the anomaly model on its population sample (a few thousand
+ * slots, not the whole store), and purge idle clients a step at a time, so that no pass over the whole
+ * store stalls the stream thread.
  */
 public final class DetectionEngine {
+
+    /** Slots of the population sample per partition: the model is fitted on at most this many clients. */
+    static final int POPULATION_SLOTS = 4096;
+
+    /** Clients looked at by one purge step. */
+    static final int PURGE_STEP = 10_000;
+
+    /** Stream time between two purge steps: a store of a million clients is gone through in under an hour. */
+    public static final Duration PURGE_INTERVAL = Duration.ofSeconds(30);
 
     private final Detector detector;
     private final Clock clock;
     private final DetectionListener listener;
-    private final ActivityStore store;
+    private final ClientStore clients;
+    private final PopulationStore population;
     private final long graceMs;
     private final long retainMs;
-    private final int maxRequestsPerIp;
+    private final long bucketMs;
+    private final int windowBuckets;
+    private final int ipv4Prefix;
+    private final int ipv6Prefix;
     private final long populationHorizonMs;
+    private final long sampleEveryMs;
     private PopulationModel model = PopulationModel.EMPTY;
+    private Cidr purgedTo;
 
-    public DetectionEngine(DetectionProperties p, Clock clock, DetectionListener listener, ActivityStore store) {
+    public DetectionEngine(DetectionProperties p, Clock clock, DetectionListener listener, ClientStore clients,
+            PopulationStore population) {
         this.detector = new Detector(p);
         this.clock = clock;
         this.listener = listener;
-        this.store = store;
+        this.clients = clients;
+        this.population = population;
         this.graceMs = p.window().grace().toMillis();
         // A request that arrives within the grace can still share a window with requests one window
         // length before it.
         this.retainMs = p.window().size().toMillis() + graceMs;
-        this.maxRequestsPerIp = p.window().maxRequestsPerIp();
+        this.bucketMs = p.window().bucket().toMillis();
+        this.windowBuckets = p.window().buckets();
+        this.ipv4Prefix = p.network().ipv4Prefix();
+        this.ipv6Prefix = p.network().ipv6Prefix();
         this.populationHorizonMs = p.anomaly().populationHorizon().toMillis();
+        this.sampleEveryMs = p.window().maintenanceInterval().toMillis();
     }
 
     /**
      * Handles one request with event time {@code t}; {@code streamTime} is the latest event time seen
      * on the partition (at least {@code t}'s predecessor's). Returns the flags to emit now.
      */
-    public List<FlaggedIp> onRequest(ClientIp ip, EnrichedRequestEvent event, long t, long streamTime) {
+    public List<FlaggedIp> onRequest(EnrichedRequestEvent event, long t, long streamTime) {
         if (t < streamTime - graceMs) {
             listener.droppedLate();
             return List.of();
         }
         RequestEvent r = event.request();
-        IpActivity activity = store.get(ip);
-        if (activity == null) {
-            activity = new IpActivity();
+        Cidr client = ClientNetwork.of(r.ip(), ipv4Prefix, ipv6Prefix);
+        ClientWindow window = clients.get(client);
+        if (window == null || window.bucketMs() != bucketMs) {
+            // New, or counted in buckets of another width before a configuration change: start afresh.
+            window = new ClientWindow(bucketMs, detector.pathCapacity());
         }
-        activity.forgetBefore(streamTime - retainMs);
-        int k = activity.add(t, r.status() == null ? 0 : r.status(), r.path(), r.userAgent(), r.subject() != null,
-                detector.isSensitive(r.path()), r.decision().refused(),
-                event.geo());
-        if (activity.size() > maxRequestsPerIp) {
-            k -= activity.keepAtMost(maxRequestsPerIp);
-            if (k < 0) {
-                // The request was itself the oldest: forgotten at once, it decides nothing.
-                store.put(ip, activity);
-                return List.of();
-            }
-        }
-        List<FlaggedIp> flags = detector.onRequest(ip, activity, k, model, clock.instant());
-        store.put(ip, activity);
+        RequestFacts request = new RequestFacts(t, r.status() == null ? 0 : r.status(), r.path(), r.userAgent(),
+                r.subject() != null, detector.isSensitive(r.path()), r.decision().refused());
+        window.add(request, detector.counting(), event.geo(), streamTime - retainMs);
+        List<FlaggedIp> flags = detector.onRequest(client, r.ip(), window, request, model, clock.instant());
+        sample(client, window, t);
+        clients.put(client, window);
         flags.forEach(f -> listener.flagged(f.rule()));
         return flags;
     }
 
-    /**
-     * Samples the population, purges what left every window, and refits the anomaly model;
-     * {@code streamTime} is event time.
-     */
-    public void maintain(long streamTime) {
-        long horizon = streamTime - retainMs;
-        List<Map.Entry<ClientIp, IpActivity>> changed = new ArrayList<>();
-        List<ClientIp> idle = new ArrayList<>();
-        List<double[]> population = new ArrayList<>();
-        store.forEach((ip, a) -> {
-            boolean change = false;
-            double[] current = detector.populationSample(a);
-            if (current != null) {
-                a.sample(current, a.lastSeen());
-                change = true;
-            }
-            int cooling = a.quietUntil().size();
-            change |= a.forgetBefore(horizon) > 0;
-            a.forgetCoolDownsEndedBy(streamTime);
-            change |= a.forgetSampleBefore(streamTime - populationHorizonMs);
-            if (a.isEmpty()) {
-                idle.add(ip);
-                return;
-            }
-            if (change || a.quietUntil().size() != cooling) {
-                changed.add(Map.entry(ip, a));
-            }
-            double[] sample = a.sample();
-            if (sample != null) {
-                population.add(sample);
-            }
-        });
-        idle.forEach(store::delete);
-        changed.forEach(e -> store.put(e.getKey(), e.getValue()));
-        fit(population);
+    /** At most once per maintenance interval per client: its window's features into its population slot. */
+    private void sample(Cidr client, ClientWindow window, long t) {
+        if (window.sampledAt() != Long.MIN_VALUE && t - window.sampledAt() < sampleEveryMs) {
+            return;
+        }
+        double[] features = detector.populationSample(window.summary(windowBuckets));
+        if (features != null) {
+            population.put(slot(client), new PopulationSample(features, t));
+            window.sampledAt(t);
+        }
     }
 
-    /** Refits the model on what the store holds, as after a restart or when a task is assigned. */
-    public void refit() {
-        List<double[]> population = new ArrayList<>();
-        store.forEach((ip, a) -> {
-            double[] sample = a.sample();
-            if (sample != null) {
-                population.add(sample);
+    /** The client's population slot: the same on every instance and after a restart. */
+    static int slot(Cidr client) {
+        long h = client.network().high() * 0x9E3779B97F4A7C15L ^ client.network().low() * 0xC2B2AE3D27D4EB4FL
+                ^ client.prefixLength();
+        h ^= h >>> 33;
+        return (int) Long.remainderUnsigned(h, POPULATION_SLOTS);
+    }
+
+    /** Refits the anomaly model on the samples of the population horizon and drops older ones; {@code streamTime} is event time. */
+    public void maintain(long streamTime) {
+        List<Integer> stale = new ArrayList<>();
+        List<double[]> samples = new ArrayList<>();
+        population.forEach((slot, s) -> {
+            if (s.at() < streamTime - populationHorizonMs) {
+                stale.add(slot);
+            } else {
+                samples.add(s.features());
             }
         });
-        fit(population);
+        stale.forEach(population::delete);
+        fit(samples);
+    }
+
+    /**
+     * Deletes idle clients (no request within the window and grace, no rule in its cool-down) among the
+     * next {@link #PURGE_STEP} of the store, continuing where the previous step stopped.
+     */
+    public void purge(long streamTime) {
+        long retainFrom = streamTime - retainMs;
+        List<Cidr> idle = new ArrayList<>();
+        purgedTo = clients.scan(purgedTo, PURGE_STEP, (client, window) -> {
+            if (window.isIdle(retainFrom, streamTime)) {
+                idle.add(client);
+            }
+        });
+        idle.forEach(clients::delete);
+    }
+
+    /** Fits the model on what the population store holds, as after a restart or when a task is assigned. */
+    public void refit() {
+        List<double[]> samples = new ArrayList<>();
+        population.forEach((slot, s) -> samples.add(s.features()));
+        fit(samples);
     }
 
     public PopulationModel model() {
         return model;
     }
 
-    private void fit(List<double[]> population) {
-        model = population.size() >= detector.minPopulation() ? PopulationModel.fit(population) : PopulationModel.EMPTY;
+    public Detector detector() {
+        return detector;
+    }
+
+    private void fit(List<double[]> samples) {
+        model = samples.size() >= detector.minPopulation() ? PopulationModel.fit(samples) : PopulationModel.EMPTY;
         listener.modelFitted(model.population());
     }
 }

@@ -2,9 +2,11 @@ package io.iptracking.detection.stream;
 
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlaggedIp;
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.detection.DetectionProperties;
-import io.iptracking.detection.window.IpActivity;
+import io.iptracking.detection.anomaly.PopulationSample;
+import io.iptracking.detection.window.ClientWindow;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,9 +20,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * One task's detection: a {@link DetectionEngine} over the task's activity store. Flags are forwarded
- * as soon as the engine returns them, not at the end of a window; maintenance runs as a stream-time
- * punctuation, so it is as deterministic as the input.
+ * One task's detection: a {@link DetectionEngine} over the task's client and population stores. Flags
+ * are forwarded as soon as the engine returns them, not at the end of a window; the model refit and
+ * the purge of idle clients run as stream-time punctuations, so they are as deterministic as the input.
  */
 final class DetectionProcessor implements Processor<ClientIp, EnrichedRequestEvent, ClientIp, FlaggedIp> {
 
@@ -39,84 +41,119 @@ final class DetectionProcessor implements Processor<ClientIp, EnrichedRequestEve
     @Override
     public void init(ProcessorContext<ClientIp, FlaggedIp> context) {
         this.context = context;
-        KeyValueStore<ClientIp, IpActivity> store = context.getStateStore(DetectionTopology.ACTIVITY_STORE);
+        KeyValueStore<Cidr, ClientWindow> clients = context.getStateStore(DetectionTopology.CLIENT_STORE);
+        KeyValueStore<Integer, PopulationSample> population = context.getStateStore(DetectionTopology.POPULATION_STORE);
         // A new cache on every init: after an aborted transaction the task is re-initialised on
         // restored state, and nothing cached before may survive that.
-        engine = new DetectionEngine(properties, clock, listener, new KafkaActivityStore(store, new RecentActivity()));
-        // The store is restored before init: the model is refitted from it, not lost on a restart.
+        engine = new DetectionEngine(properties, clock, listener, new KafkaClientStore(clients, new RecentClients()),
+                new KafkaPopulationStore(population));
+        // The stores are restored before init: the model is refitted from them, not lost on a restart.
         engine.refit();
         context.schedule(properties.window().maintenanceInterval(), PunctuationType.STREAM_TIME, engine::maintain);
+        context.schedule(DetectionEngine.PURGE_INTERVAL, PunctuationType.STREAM_TIME, engine::purge);
     }
 
     @Override
     public void process(Record<ClientIp, EnrichedRequestEvent> record) {
-        if (record.key() == null || record.value() == null) {
+        if (record.value() == null) {
             return;
         }
         long t = record.timestamp();
-        for (FlaggedIp flag : engine.onRequest(record.key(), record.value(), t, context.currentStreamTimeMs())) {
-            context.forward(new Record<>(record.key(), flag, t));
+        for (FlaggedIp flag : engine.onRequest(record.value(), t, context.currentStreamTimeMs())) {
+            context.forward(new Record<>(flag.ip(), flag, t));
         }
     }
 
     /**
-     * The store, with the activity of recently active IPs also kept as objects: every put goes to
-     * both, so a cached object always equals the stored value, and a hot IP is not deserialized on
+     * The store, with the windows of recently active clients also kept as objects: every put goes to
+     * both, so a cached object always equals the stored value, and a busy client is not deserialized on
      * each of its requests.
      */
-    private record KafkaActivityStore(KeyValueStore<ClientIp, IpActivity> store, RecentActivity recent) implements ActivityStore {
+    private record KafkaClientStore(KeyValueStore<Cidr, ClientWindow> store, RecentClients recent) implements ClientStore {
 
         @Override
-        public IpActivity get(ClientIp ip) {
-            IpActivity cached = recent.get(ip);
+        public ClientWindow get(Cidr client) {
+            ClientWindow cached = recent.get(client);
             if (cached != null) {
                 return cached;
             }
-            IpActivity stored = store.get(ip);
+            ClientWindow stored = store.get(client);
             if (stored != null) {
-                recent.put(ip, stored);
+                recent.put(client, stored);
             }
             return stored;
         }
 
         @Override
-        public void put(ClientIp ip, IpActivity activity) {
-            store.put(ip, activity);
-            recent.put(ip, activity);
+        public void put(Cidr client, ClientWindow window) {
+            store.put(client, window);
+            recent.put(client, window);
         }
 
         @Override
-        public void delete(ClientIp ip) {
-            store.delete(ip);
-            recent.remove(ip);
+        public void delete(Cidr client) {
+            store.delete(client);
+            recent.remove(client);
         }
 
         @Override
-        public void forEach(BiConsumer<ClientIp, IpActivity> visitor) {
-            try (KeyValueIterator<ClientIp, IpActivity> all = store.all()) {
-                while (all.hasNext()) {
-                    KeyValue<ClientIp, IpActivity> e = all.next();
-                    // The cached object if there is one, so that changes the visitor makes and then
-                    // puts are the ones the cache holds.
-                    IpActivity cached = recent.get(e.key);
+        public Cidr scan(Cidr after, int limit, BiConsumer<Cidr, ClientWindow> visitor) {
+            int visited = 0;
+            Cidr last = null;
+            try (KeyValueIterator<Cidr, ClientWindow> entries = after == null ? store.all() : store.range(after, null)) {
+                while (entries.hasNext()) {
+                    KeyValue<Cidr, ClientWindow> e = entries.next();
+                    if (e.key.equals(after)) {
+                        continue;
+                    }
+                    if (visited == limit) {
+                        return last;
+                    }
+                    ClientWindow cached = recent.get(e.key);
                     visitor.accept(e.key, cached != null ? cached : e.value);
+                    last = e.key;
+                    visited++;
+                }
+            }
+            return null;
+        }
+    }
+
+    private record KafkaPopulationStore(KeyValueStore<Integer, PopulationSample> store) implements PopulationStore {
+
+        @Override
+        public void put(int slot, PopulationSample sample) {
+            store.put(slot, sample);
+        }
+
+        @Override
+        public void delete(int slot) {
+            store.delete(slot);
+        }
+
+        @Override
+        public void forEach(BiConsumer<Integer, PopulationSample> visitor) {
+            try (KeyValueIterator<Integer, PopulationSample> all = store.all()) {
+                while (all.hasNext()) {
+                    KeyValue<Integer, PopulationSample> e = all.next();
+                    visitor.accept(e.key, e.value);
                 }
             }
         }
     }
 
-    /** Least recently used first out, bounded by count. */
-    private static final class RecentActivity extends LinkedHashMap<ClientIp, IpActivity> {
+    /** Least recently used first out, bounded by count (each window is a few KiB at most). */
+    private static final class RecentClients extends LinkedHashMap<Cidr, ClientWindow> {
 
-        // Enough for the IPs active within a commit interval or two; each holds at most one window.
+        // Enough for the clients active within a commit interval or two.
         private static final int CAPACITY = 10_000;
 
-        RecentActivity() {
+        RecentClients() {
             super(1024, 0.75f, true);
         }
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<ClientIp, IpActivity> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Cidr, ClientWindow> eldest) {
             return size() > CAPACITY;
         }
     }

@@ -1,32 +1,39 @@
 package io.iptracking.detection.stream;
 
+import io.iptracking.common.kafka.CidrSerde;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.detection.DetectionProperties;
-import io.iptracking.detection.window.IpActivitySerde;
+import io.iptracking.detection.anomaly.PopulationSampleSerde;
+import io.iptracking.detection.window.ClientWindowSerde;
 import java.time.Clock;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The detection topology: enriched requests, keyed by IP, through one stateful processor that holds
- * each IP's recent requests, to flags on the public topic.
+ * The detection topology: enriched requests through one stateful processor that holds each client's
+ * window, to flags on the public topic.
  *
  * <pre>
- *   ip.requests.enriched.v1 ──► detect (store: ip-activity) ──► ip.flagged.v1
+ *   ip.requests.enriched.v1 ──► detect (stores: client-windows, anomaly-population) ──► ip.flagged.v1
  * </pre>
  *
  * <p>The Processor API rather than {@code SlidingWindows} aggregations: a windowed aggregation emits
- * an update per window per record, and "once per IP, rule and cool-down" would need a second store
- * and a de-duplicating step after it. One processor with one store per IP holds the requests and the
- * cool-downs together, decides once per request, and writes both in the same transaction as the flag
- * (exactly_once_v2), so a restart or rebalance can neither lose nor repeat a flag. No repartition:
- * the input is already keyed by IP.
+ * an update per window per record, and "once per client, rule and cool-down" would need a second store
+ * and a de-duplicating step after it. One processor with one store per client holds the counts and
+ * the cool-downs together, decides once per request, and writes both in the same transaction as the
+ * flag (exactly_once_v2), so a restart or rebalance can neither lose nor repeat a flag. No repartition:
+ * request events are keyed by client network (IPv4 address, IPv6 /64), which holds every client
+ * detection counts (an IPv4 address, an IPv6 network of /64 or narrower).
  */
 public final class DetectionTopology {
 
-    /** The per-IP activity store; the activity endpoint queries it. */
-    public static final String ACTIVITY_STORE = "ip-activity";
+    /** The per-client window store; the activity endpoint queries it. */
+    public static final String CLIENT_STORE = "client-windows";
+
+    /** The anomaly model's population sample, a few thousand slots per partition. */
+    public static final String POPULATION_STORE = "anomaly-population";
 
     static final String SOURCE = "enriched-requests";
     static final String PROCESSOR = "detect";
@@ -47,10 +54,12 @@ public final class DetectionTopology {
         topology.addSource(AutoOffsetReset.earliest(), SOURCE, new EdgeTimestamp(), Topics.ENRICHED_REQUESTS.keySerde().deserializer(),
                 Topics.ENRICHED_REQUESTS.valueSerde().deserializer(), Topics.ENRICHED_REQUESTS.name());
         topology.addProcessor(PROCESSOR, () -> new DetectionProcessor(properties, clock, listener), SOURCE);
-        // Persistent and logged: the store survives restarts locally and moves with its partition
-        // through the changelog topic. The record cache only batches writes; flags do not wait on it.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACTIVITY_STORE),
-                Topics.ENRICHED_REQUESTS.keySerde(), new IpActivitySerde()).withCachingEnabled(), PROCESSOR);
+        // Persistent and logged: the stores survive restarts locally and move with their partition
+        // through the changelog topics. The record cache only batches writes; flags do not wait on it.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLIENT_STORE),
+                new CidrSerde(), new ClientWindowSerde()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POPULATION_STORE),
+                Serdes.Integer(), new PopulationSampleSerde()).withCachingEnabled(), PROCESSOR);
         topology.addSink(SINK, Topics.FLAGGED.name(), Topics.FLAGGED.keySerde().serializer(),
                 Topics.FLAGGED.valueSerde().serializer(), PROCESSOR);
     }

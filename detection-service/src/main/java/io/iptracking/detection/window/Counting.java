@@ -14,19 +14,19 @@ public record Counting(Set<Integer> authFailureStatuses, boolean ignoreAuthentic
         authFailureStatuses = Set.copyOf(authFailureStatuses);
     }
 
-    public boolean isAuthFailure(Hit h) {
-        return !h.refusedByEdge() && authFailureStatuses.contains(h.status());
+    public boolean isAuthFailure(RequestFacts r) {
+        return !r.refusedByEdge() && authFailureStatuses.contains(r.status());
     }
 
-    public boolean isNotFound(Hit h) {
-        return h.status() == 404;
+    public boolean isNotFound(RequestFacts r) {
+        return r.status() == 404;
     }
 
-    public boolean isSensitive(Hit h) {
-        return h.sensitive() && !(ignoreAuthenticatedOnSensitivePaths && h.authenticated());
+    public boolean isSensitive(RequestFacts r) {
+        return r.sensitive() && !(ignoreAuthenticatedOnSensitivePaths && r.authenticated());
     }
 
-    public boolean isError(Hit h) {
-        return h.status() >= 400;
+    public boolean isError(RequestFacts r) {
+        return r.status() >= 400;
     }
 }

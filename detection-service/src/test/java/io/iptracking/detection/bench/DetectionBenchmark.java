@@ -4,7 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlaggedIp;
+import io.iptracking.common.event.Geo;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.testing.TestKafka;
 import io.iptracking.common.testing.traffic.LabelledTraffic;
@@ -15,6 +17,10 @@ import io.iptracking.detection.stream.DetectionListener;
 import io.iptracking.detection.stream.DetectionTopology;
 import io.iptracking.detection.stream.Requests;
 import io.iptracking.detection.stream.StreamsSettings;
+import io.iptracking.detection.window.ClientWindow;
+import io.iptracking.detection.window.ClientWindowSerde;
+import io.iptracking.detection.window.Counting;
+import io.iptracking.detection.window.RequestFacts;
 import io.iptracking.streams.DeadLetters;
 import io.iptracking.streams.StreamsSetup;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -43,6 +49,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,16 +58,24 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.tools.ConsumerPerformance;
 
 /**
- * Detection on a real broker, in one run: sustained throughput against Kafka's own
- * {@code ConsumerPerformance} on the same topic, then detection latency (the 101st request produced
- * to its HIGH_VOLUME flag consumed by a read_committed consumer) over many IPs. Production defaults
- * (exactly_once_v2, 100 ms commits). Not a test: run it with
+ * Detection on a real broker, in one run, figures side by side: the state bytes of one client at 10,
+ * 1,000 and 100,000 requests an hour; sustained throughput at several commit intervals against a Kafka
+ * Streams topology with the same exactly-once settings that copies each record unread (and Kafka's own
+ * {@code ConsumerPerformance}) on the same topic; throughput on a heavy-hitter mix (100 clients sending
+ * most of the traffic among 100,000 light ones); then detection latency (the 101st request produced
+ * to its HIGH_VOLUME flag consumed by a read_committed consumer) over many clients at the default
+ * commit interval. Not a test: run it with
  * {@code ./mvnw -B -pl detection-service -am -Pbench -DskipTests package}.
  *
- * <p>Arguments (optional): number of IPs for the latency run (default 200), days of generated
+ * <p>Arguments (optional): number of clients for the latency run (default 200), days of generated
  * traffic for the throughput run (default 2).
  */
 public final class DetectionBenchmark {
@@ -83,8 +98,11 @@ public final class DetectionBenchmark {
     }
 
     private static void run(String bootstrap, int latencyIps, int days) throws Exception {
+        stateBytes();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(Stream.of(Topics.ENRICHED_REQUESTS, Topics.FLAGGED, Topics.REQUESTS_DLQ).map(t -> t.newTopic(1)).toList())
+                    .all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(COPIES, Topics.ENRICHED_REQUESTS.partitions(), (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
         }
 
@@ -101,30 +119,22 @@ public final class DetectionBenchmark {
         StreamsBuilderFactoryBean latencyRun = null;
         String latencyGroup = null;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            // The default commit interval first (its instance then serves the latency run), then a
-            // longer one: commits are what flags wait for, and what throughput pays for.
-            for (String commitInterval : List.of("100ms", "1s")) {
+            // The pass-through and detection at each commit interval; the default interval last, so that
+            // its instance serves the latency run. Commits are what flags wait for, and what throughput
+            // pays for.
+            Map<String, Double> passThrough = new HashMap<>();
+            for (String commitInterval : List.of("1s", "250ms", "100ms")) {
+                String copyId = "ipt-pass-through-bench-" + UUID.randomUUID();
+                StreamsBuilderFactoryBean copy = passThrough(bootstrap, copyId, commitInterval);
+                double copied = sustained(admin, copy, copyId, produced)[1];
+                copy.stop();
+                passThrough.put(commitInterval, copied);
                 String applicationId = "ipt-detection-bench-" + UUID.randomUUID();
                 StreamsBuilderFactoryBean detection = detection(bootstrap, applicationId, commitInterval);
-                long start = System.nanoTime();
-                detection.start();
-                long[] progress = {0}; // when the first offsets were committed
-                // Polled every 50 ms: the time it takes is the figure.
-                await("all events committed").atMost(Duration.ofMinutes(10)).pollDelay(Duration.ZERO)
-                        .pollInterval(Duration.ofMillis(50)).until(() -> {
-                            long committed = committed(admin, applicationId);
-                            if (committed > 0 && progress[0] == 0) {
-                                progress[0] = System.nanoTime();
-                            }
-                            return committed >= produced;
-                        });
-                long done = System.nanoTime();
-                long firstProgress = progress[0];
-                double total = produced / ((done - start) / 1e9);
-                double sustained = produced / ((done - firstProgress) / 1e9);
-                rows.add(String.format(Locale.ROOT, "| detection, commit.interval %s | %.0f | %.0f | %.3f |", commitInterval, total,
-                        sustained, sustained / refRates[1]));
-                if (latencyRun == null) {
+                double[] pace = sustained(admin, detection, applicationId, produced);
+                rows.add(String.format(Locale.ROOT, "| detection, commit.interval %s | %.0f | %.0f | %.0f | %.2f | %.3f |",
+                        commitInterval, pace[0], pace[1], copied, pace[1] / copied, pace[1] / refRates[1]));
+                if (commitInterval.equals("100ms")) {
                     latencyRun = detection;
                     latencyGroup = applicationId;
                 } else {
@@ -134,19 +144,139 @@ public final class DetectionBenchmark {
             System.out.println();
             System.out.println("Throughput (" + produced + " generated events, " + Topics.ENRICHED_REQUESTS.partitions()
                     + " partitions, one stream thread, exactly_once_v2)");
-            System.out.println("| what | events/s from start | events/s sustained | ratio to ConsumerPerformance fetch |");
-            System.out.println("|---|---|---|---|");
+            System.out.println("| what | events/s from start | events/s sustained | pass-through records/s (same settings) "
+                    + "| ratio to pass-through | ratio to ConsumerPerformance fetch |");
+            System.out.println("|---|---|---|---|---|---|");
             rows.forEach(System.out::println);
-            System.out.printf(Locale.ROOT, "| ConsumerPerformance (nMsg.sec; fetch.nMsg.sec) | %.0f | %.0f | 1 |%n", refRates[0], refRates[1]);
+            System.out.printf(Locale.ROOT, "| ConsumerPerformance (nMsg.sec; fetch.nMsg.sec) | %.0f | %.0f | | | 1 |%n", refRates[0], refRates[1]);
             System.out.println("(from start: includes group join and task start; sustained: first commit to caught up)");
             System.out.println();
 
             latency(bootstrap, admin, latencyGroup, latencyIps, traffic);
+            latencyRun.stop();
+            latencyRun = null;
+            heavyHitters(bootstrap, admin, passThrough.get("100ms"));
         } finally {
             if (latencyRun != null) {
                 latencyRun.stop();
             }
         }
+    }
+
+    /** The topic the pass-through topology copies to. */
+    private static final String COPIES = "bench.copies";
+
+    /** Starts an application and waits until it has committed {@code records}; returns records/s from start and sustained. */
+    private static double[] sustained(Admin admin, StreamsBuilderFactoryBean application, String applicationId, long records) {
+        long start = System.nanoTime();
+        application.start();
+        long[] progress = {0}; // when the first offsets were committed
+        // Polled every 50 ms: the time it takes is the figure.
+        await("all events committed").atMost(Duration.ofMinutes(15)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    long committed = committed(admin, applicationId);
+                    if (committed > 0 && progress[0] == 0) {
+                        progress[0] = System.nanoTime();
+                    }
+                    return committed >= records;
+                });
+        long done = System.nanoTime();
+        return new double[] {records / ((done - start) / 1e9), records / ((done - progress[0]) / 1e9)};
+    }
+
+    /**
+     * A Kafka Streams application with detection's settings (exactly-once, the commit interval, one
+     * thread) whose topology copies each enriched request, unread, to another topic: what Kafka Streams
+     * itself costs here. Detection can be no faster than this.
+     */
+    private static StreamsBuilderFactoryBean passThrough(String bootstrap, String applicationId, String commitInterval)
+            throws Exception {
+        Path state = Files.createTempDirectory(Path.of("target"), "pass-through-bench-");
+        DetectionProperties p = TestProperties.with(Map.of(
+                "detection.kafka.application-id", applicationId,
+                "detection.kafka.state-dir", state.toString(),
+                "detection.kafka.commit-interval", commitInterval));
+        KafkaProperties kafka = new KafkaProperties();
+        kafka.setBootstrapServers(List.of(bootstrap));
+        StreamsBuilderFactoryBean copy = StreamsSetup.application("pass-through", StreamsSettings.of(p, kafka, new DeadLetters()),
+                topology -> {
+                    topology.addSource("requests", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                            Topics.ENRICHED_REQUESTS.name());
+                    topology.addProcessor("copy", () -> new Processor<byte[], byte[], byte[], byte[]>() {
+                        private ProcessorContext<byte[], byte[]> context;
+
+                        @Override
+                        public void init(ProcessorContext<byte[], byte[]> context) {
+                            this.context = context;
+                        }
+
+                        @Override
+                        public void process(Record<byte[], byte[]> record) {
+                            context.forward(record);
+                        }
+                    }, "requests");
+                    topology.addSink("copies", COPIES, new ByteArraySerializer(), new ByteArraySerializer(), "copy");
+                }, new SimpleMeterRegistry());
+        copy.afterPropertiesSet();
+        copy.afterSingletonsInstantiated();
+        return copy;
+    }
+
+    /** The serialized window of one client at 10, 1,000 and 100,000 requests an hour (hostile: distinct 2 KB paths, 500-character agents). */
+    private static void stateBytes() {
+        DetectionProperties p = TestProperties.defaults();
+        ClientWindowSerde serde = new ClientWindowSerde();
+        Counting counting = new Counting(p.rules().authFailures().statuses(), true);
+        long bucket = p.window().bucket().toMillis();
+        long hour = Duration.ofHours(1).toMillis();
+        System.out.println("State per client (serialized window; distinct 2 KB paths, 500-character user agents, 404/401/500 answers)");
+        System.out.println("| requests an hour | bytes |");
+        System.out.println("|---|---|");
+        for (int perHour : new int[] {10, 1_000, 100_000}) {
+            ClientWindow w = new ClientWindow(bucket, p.rules().scanning().minDistinctPaths());
+            for (int i = 0; i < perHour; i++) {
+                long at = 1_780_000_000_000L + i * hour / perHour;
+                w.add(new RequestFacts(at, i % 3 == 0 ? 404 : i % 3 == 1 ? 401 : 500, "/" + "p".repeat(2_030) + i,
+                        "x".repeat(490) + i, false, true, false), counting, Geo.UNKNOWN, at - hour - p.window().grace().toMillis());
+            }
+            System.out.printf(Locale.ROOT, "| %,d | %,d |%n", perHour, serde.serialize("t", w).length);
+        }
+        System.out.println();
+    }
+
+    /**
+     * Throughput on a heavy-hitter mix: 100 clients send 5,000 requests each, 100,000 others 3 each,
+     * interleaved over an hour, to a fresh topic; detection at the default commit interval.
+     */
+    private static void heavyHitters(String bootstrap, Admin admin, double passThroughRate) throws Exception {
+        admin.deleteTopics(List.of(Topics.ENRICHED_REQUESTS.name())).all().get(30, TimeUnit.SECONDS);
+        await("the topic deleted").atMost(Duration.ofMinutes(1)).until(() -> !admin.listTopics().names().get()
+                .contains(Topics.ENRICHED_REQUESTS.name()));
+        await("the topic created again").atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> {
+            admin.createTopics(List.of(Topics.ENRICHED_REQUESTS.newTopic(1))).all().get(30, TimeUnit.SECONDS);
+            return true;
+        });
+        List<EnrichedRequestEvent> events = new ArrayList<>();
+        Instant t0 = Instant.now().minus(Duration.ofHours(2));
+        java.util.Random random = new java.util.Random(7);
+        int heavy = 100;
+        int light = 100_000;
+        for (int i = 0; i < heavy * 5_000 + light * 3; i++) {
+            boolean isHeavy = i % 8 < 5; // about 500,000 heavy and 300,000 light requests, interleaved
+            int client = isHeavy ? random.nextInt(heavy) : heavy + random.nextInt(light);
+            String ip = "10." + (client >> 16 & 0xFF) + "." + (client >> 8 & 0xFF) + "." + (client & 0xFF);
+            events.add(Requests.get(ip, t0.plusMillis(i * 4L), isHeavy ? "/api/items/" + random.nextInt(50) : "/", 200));
+        }
+        long produced = produce(bootstrap, events);
+        String applicationId = "ipt-detection-heavy-" + UUID.randomUUID();
+        StreamsBuilderFactoryBean detection = detection(bootstrap, applicationId, "100ms");
+        double[] pace = sustained(admin, detection, applicationId, produced);
+        detection.stop();
+        System.out.printf(Locale.ROOT, "Heavy-hitter mix (%,d events: %d clients with most of them among %,d), commit.interval 100ms%n",
+                produced, heavy, light);
+        System.out.println("| events/s from start | events/s sustained | ratio to the pass-through above (100ms) |");
+        System.out.println("|---|---|---|");
+        System.out.printf(Locale.ROOT, "| %.0f | %.0f | %.2f |%n", pace[0], pace[1], pace[1] / passThroughRate);
     }
 
     /** Detection as the service runs it ({@link StreamsSetup}), not started. */
@@ -199,7 +329,7 @@ public final class DetectionBenchmark {
         try (KafkaProducer<ClientIp, EnrichedRequestEvent> producer = producer(bootstrap)) {
             for (ClientIp ip : targets) {
                 for (int i = 0; i < limit; i++) {
-                    producer.send(new ProducerRecord<>(Topics.ENRICHED_REQUESTS.name(), ip,
+                    producer.send(new ProducerRecord<>(Topics.ENRICHED_REQUESTS.name(), ClientNetwork.keyOf(ip),
                             Requests.get(ip.toString(), t0.plusMillis(i * 100L), "/shop", 200)));
                 }
             }
@@ -210,7 +340,7 @@ public final class DetectionBenchmark {
             for (ClientIp ip : targets) {
                 EnrichedRequestEvent last = Requests.get(ip.toString(), t0.plusMillis(limit * 100L), "/shop", 200);
                 sent.put(ip, System.nanoTime());
-                producer.send(new ProducerRecord<>(Topics.ENRICHED_REQUESTS.name(), ip, last));
+                producer.send(new ProducerRecord<>(Topics.ENRICHED_REQUESTS.name(), ClientNetwork.keyOf(ip), last));
                 // Requests arrive one at a time, as over-limit requests from many clients would: pacing,
                 // not waiting for something to happen.
                 TimeUnit.MILLISECONDS.sleep(20);
@@ -240,7 +370,7 @@ public final class DetectionBenchmark {
     private static long produce(String bootstrap, List<EnrichedRequestEvent> events) {
         try (KafkaProducer<ClientIp, EnrichedRequestEvent> producer = producer(bootstrap)) {
             for (EnrichedRequestEvent e : events) {
-                producer.send(new ProducerRecord<>(Topics.ENRICHED_REQUESTS.name(), e.request().ip(), e));
+                producer.send(new ProducerRecord<>(Topics.ENRICHED_REQUESTS.name(), ClientNetwork.keyOf(e.request().ip()), e));
             }
             producer.flush();
         }

@@ -3,11 +3,13 @@ package io.iptracking.detection.stream;
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.FlaggedIp;
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.FlagSchema;
-import io.iptracking.detection.window.IpActivity;
+import io.iptracking.detection.window.ClientWindow;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,9 +70,9 @@ public final class DetectionDriver implements AutoCloseable {
 
     private final boolean validateSchema;
 
-    /** Pipes one event with the Kafka timestamp equal to its edge timestamp. */
+    /** Pipes one event keyed as the edge keys it, with the Kafka timestamp equal to its edge timestamp. */
     public void send(EnrichedRequestEvent e) {
-        input.pipeInput(e.request().ip(), e, e.request().timestamp());
+        input.pipeInput(ClientNetwork.keyOf(e.request().ip()), e, e.request().timestamp());
     }
 
     /** Every flag emitted so far, in order. */
@@ -94,8 +96,8 @@ public final class DetectionDriver implements AutoCloseable {
         return flags().stream().filter(f -> f.rule() == rule).toList();
     }
 
-    public KeyValueStore<ClientIp, IpActivity> activityStore() {
-        return driver.getKeyValueStore(DetectionTopology.ACTIVITY_STORE);
+    public KeyValueStore<Cidr, ClientWindow> clientStore() {
+        return driver.getKeyValueStore(DetectionTopology.CLIENT_STORE);
     }
 
     public int lateDropped() {

@@ -10,6 +10,7 @@ import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.event.Severity;
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.TestProperties;
@@ -21,8 +22,10 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The topology, rule by rule, at its edges. Thresholds, window, grace and cool-down come from the
- * production defaults, so the edges move with them.
+ * The topology, rule by rule, at its edges. Thresholds, window, buckets, grace and cool-down come
+ * from the production defaults, so the edges move with them. {@link #T0} starts a bucket: a window of
+ * {@code W} ending at {@code T0 + W - 1 ms} holds everything from {@code T0}, and one ending at
+ * {@code T0 + W} starts one bucket later (the error bound of {@code ClientWindow}).
  */
 class DetectionTopologyTest {
 
@@ -30,6 +33,7 @@ class DetectionTopologyTest {
     static final Duration W = DEFAULTS.window().size();
     static final Duration GRACE = DEFAULTS.window().grace();
     static final Duration COOL_DOWN = DEFAULTS.window().coolDown();
+    static final Duration B = DEFAULTS.window().bucket();
     static final int MAX_REQUESTS = DEFAULTS.rules().highVolume().maxRequests();
     static final int AUTH_FAILURES = DEFAULTS.rules().authFailures().minCount();
     static final int NOT_FOUND = DEFAULTS.rules().scanning().minNotFound();
@@ -80,22 +84,44 @@ class DetectionTopologyTest {
                 assertThat(f.geo()).isEqualTo(Requests.GEO);
                 assertThat(f.detectedAt()).isEqualTo(DetectionDriver.DETECTED_AT);
                 assertThat(f.reason()).isEqualTo(IP + " sent 101 requests within 10 min 1 s, more than the limit of 100 per 1 h.");
+                assertThat(f.network()).as("an IPv4 client is its address: no network").isNull();
             });
         }
 
         @Test
-        void requestsExactlyOneWindowApartShareIt() {
-            spread(IP, MAX_REQUESTS, T0, T0.plus(W).minusMillis(1), "/shop", 200);
-            driver.send(get(IP, T0.plus(W), "/shop", 200));
+        void aWindowEndingInTheLastBucketHoldsTheFirstBucketWhole() {
+            spread(IP, MAX_REQUESTS, T0, T0.plus(W).minusMillis(2), "/shop", 200);
+            driver.send(get(IP, T0.plus(W).minusMillis(1), "/shop", 200));
             assertThat(driver.flags(FlagRule.HIGH_VOLUME)).singleElement()
                     .satisfies(f -> assertThat(f.windowStart()).isEqualTo(T0))
-                    .satisfies(f -> assertThat(f.windowEnd()).isEqualTo(T0.plus(W)));
+                    .satisfies(f -> assertThat(f.windowEnd()).isEqualTo(T0.plus(W).minusMillis(1)));
         }
 
         @Test
-        void oneMillisecondMoreAndTheFirstRequestHasLeftTheWindow() {
-            spread(IP, MAX_REQUESTS, T0, T0.plus(W).minusMillis(1), "/shop", 200);
-            driver.send(get(IP, T0.plus(W).plusMillis(1), "/shop", 200));
+        void aWindowEndingInTheNextBucketHasLeftTheFirstBucket() {
+            spread(IP, MAX_REQUESTS, T0, T0.plus(W).minusMillis(2), "/shop", 200);
+            driver.send(get(IP, T0.plus(W), "/shop", 200));
+            assertThat(driver.flags()).isEmpty();
+        }
+
+        @Test
+        void aBurstWithinTheWindowLessOneBucketIsCountedWholeWhereverItStarts() {
+            // The error bound: W - B always fits, whatever the burst's phase relative to the buckets.
+            for (long phase : new long[] {1, B.toMillis() / 2, B.toMillis() - 1}) {
+                try (DetectionDriver d = new DetectionDriver(DEFAULTS)) {
+                    Instant start = T0.plusMillis(phase);
+                    for (int i = 0; i <= MAX_REQUESTS; i++) {
+                        d.send(get(IP, start.plusMillis(W.minus(B).toMillis() * i / MAX_REQUESTS), "/shop", 200));
+                    }
+                    assertThat(d.flags(FlagRule.HIGH_VOLUME)).as("phase %d ms", phase).singleElement()
+                            .satisfies(f -> assertThat(f.requestCount()).isEqualTo(MAX_REQUESTS + 1));
+                }
+            }
+        }
+
+        @Test
+        void aBurstLongerThanTheWindowIsNeverCountedWhole() {
+            spread(IP, MAX_REQUESTS + 1, T0.plusMillis(1), T0.plus(W).plusMillis(1), "/shop", 200);
             assertThat(driver.flags()).isEmpty();
         }
 
@@ -158,7 +184,7 @@ class DetectionTopologyTest {
 
             assertThat(driver.flags()).isEmpty();
             assertThat(driver.lateDropped()).isEqualTo(1);
-            assertThat(driver.activityStore().get(ClientIp.parse(IP)).size()).isEqualTo(MAX_REQUESTS);
+            assertThat(requestsOf(IP)).isEqualTo(MAX_REQUESTS);
         }
 
         @Test
@@ -223,7 +249,7 @@ class DetectionTopologyTest {
                 assertThat(three.flags()).as("threshold - 1").isEmpty();
                 three.send(get(IP, T0.plus(W).plusMillis(1), "/admin/y", 404));
                 assertThat(three.flags()).as("the first has left the window").isEmpty();
-                three.send(get(IP, T0.plus(W).plusSeconds(60), "/admin/z", 404));
+                three.send(get(IP, T0.plus(W).plus(B).minusMillis(1), "/admin/z", 404));
                 assertThat(three.flags(FlagRule.SENSITIVE_PATH)).as("/admin/x at the window's start edge")
                         .singleElement().satisfies(f -> {
                             assertThat(f.windowStart()).isEqualTo(T0.plusSeconds(60));
@@ -286,10 +312,10 @@ class DetectionTopologyTest {
         }
 
         @Test
-        void failuresExactlyOneWindowApartAddUp() {
+        void failuresWithinOneWindowAddUp() {
             driver.send(get(IP, T0, "/api/session", 401));
             spread(IP, AUTH_FAILURES - 2, T0.plusSeconds(1), T0.plusSeconds(60), "/api/session", 401);
-            driver.send(get(IP, T0.plus(W), "/api/session", 401));
+            driver.send(get(IP, T0.plus(W).minusMillis(1), "/api/session", 401));
             assertThat(driver.flags(FlagRule.AUTH_FAILURES)).hasSize(1);
         }
     }
@@ -348,15 +374,60 @@ class DetectionTopologyTest {
     }
 
     @Test
-    void theActivityStoreHoldsEachIpsRecentRequestsAndForgetsIdleIps() {
+    void theClientStoreHoldsEachClientsWindowAndForgetsIdleClients() {
         spread(IP, 5, T0, T0.plusSeconds(4), "/shop", 200);
         driver.send(get(OTHER, T0.plusSeconds(5), "/", 200));
-        assertThat(driver.activityStore().get(ClientIp.parse(IP)).size()).isEqualTo(5);
+        assertThat(requestsOf(IP)).isEqualTo(5);
 
-        // Once stream time has passed the window and the grace, maintenance drops the idle IP.
-        driver.send(get(OTHER, T0.plusSeconds(4).plus(W).plus(GRACE).plus(DEFAULTS.window().maintenanceInterval())
+        // Once stream time has passed the window and the grace, a purge step drops the idle client.
+        driver.send(get(OTHER, T0.plusSeconds(4).plus(W).plus(GRACE).plus(DetectionEngine.PURGE_INTERVAL)
                 .plusSeconds(1), "/", 200));
-        assertThat(driver.activityStore().get(ClientIp.parse(IP))).isNull();
-        assertThat(driver.activityStore().get(ClientIp.parse(OTHER)).size()).isEqualTo(1);
+        assertThat(driver.clientStore().get(Cidr.parse(IP + "/32"))).isNull();
+        assertThat(requestsOf(OTHER)).isEqualTo(1);
+    }
+
+    @Test
+    void anIpv6ClientIsItsSlash64() {
+        // A client rotating through the addresses of its /64: one client to the rules, flagged as the network.
+        for (int i = 0; i <= MAX_REQUESTS; i++) {
+            driver.send(get("2001:db8:7:7::" + Integer.toHexString(i + 1), T0.plusSeconds(i), "/shop", 200));
+        }
+        assertThat(driver.flags()).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo(FlagRule.HIGH_VOLUME);
+            assertThat(f.ip()).isEqualTo(ClientIp.parse("2001:db8:7:7::" + Integer.toHexString(MAX_REQUESTS + 1)));
+            assertThat(f.requestCount()).isEqualTo(MAX_REQUESTS + 1);
+            assertThat(f.reason()).startsWith("2001:db8:7:7::/64 sent 101 requests");
+            assertThat(f.network()).isEqualTo(Cidr.parse("2001:db8:7:7::/64"));
+        });
+        assertThat(driver.clientStore().get(Cidr.parse("2001:db8:7:7::/64"))).isNotNull();
+    }
+
+    /**
+     * What overflowed the old per-request state (its value passed Kafka's 1 MB record limit, the
+     * changelog write failed and the stream thread replayed the same input, for everybody): distinct
+     * 2 KB paths and 500-character user agents from one client, over the whole window (2,000 here, as
+     * the test driver commits after each record; ClientWindowTest sends 100,000 to the window alone). Its
+     * window stays a few KiB, and another client's flag still comes.
+     */
+    @Test
+    void aFloodOfDistinctLongPathsCannotStopDetection() {
+        String agent = "Mozilla/5.0 " + "x".repeat(488);
+        String path = "/" + "a".repeat(2_030) + "/";
+        for (int i = 0; i < 2_000; i++) {
+            driver.send(request(IP, T0.plusMillis(i * 1_800L), path + i, 404, null, agent + i));
+        }
+        byte[] state = new io.iptracking.detection.window.ClientWindowSerde().serialize("t",
+                driver.clientStore().get(Cidr.parse(IP + "/32")));
+        assertThat(state.length).as("bytes of the flooding client's window").isLessThanOrEqualTo(8 * 1024);
+        assertThat(driver.flags()).extracting(FlaggedIp::rule).as("the flood itself is flagged once per rule")
+                .containsExactlyInAnyOrder(FlagRule.HIGH_VOLUME, FlagRule.SCANNING);
+
+        Instant later = T0.plusMillis(2_000 * 1_800L);
+        spread(OTHER, MAX_REQUESTS + 1, later, later.plusSeconds(60), "/shop", 200);
+        assertThat(driver.flags(FlagRule.HIGH_VOLUME)).extracting(FlaggedIp::ip).contains(ClientIp.parse(OTHER));
+    }
+
+    private long requestsOf(String ip) {
+        return driver.clientStore().get(Cidr.parse(ip + "/32")).summary(DEFAULTS.window().buckets()).requests();
     }
 }

@@ -1,0 +1,51 @@
+package io.iptracking.detection.window;
+
+import java.util.Arrays;
+
+/**
+ * What one client did in one time bucket: the counts the rules and the anomaly features add up over
+ * a window. Mutable; owned by its {@link ClientWindow}.
+ */
+final class Bucket {
+
+    /** Distinct statuses counted per bucket; further ones count in every measure but not in the status breakdown. */
+    static final int MAX_STATUSES = 4;
+
+    /** {@code floor(eventTime / bucketWidth)}. */
+    final long index;
+    int requests;
+    int sensitive;
+    int authFailures;
+    int notFound;
+    int errors;
+    int withStatus;
+    int agentChanges;
+    /** Event time of the first and last request in the bucket. */
+    long firstAt = Long.MAX_VALUE;
+    long lastAt = Long.MIN_VALUE;
+    /** Gaps to the client's previous request, for requests that arrived in order. */
+    int gaps;
+    long gapSum;
+    double gapSquares;
+    short[] statuses = new short[0];
+    int[] statusCounts = new int[0];
+
+    Bucket(long index) {
+        this.index = index;
+    }
+
+    void countStatus(int status) {
+        for (int i = 0; i < statuses.length; i++) {
+            if (statuses[i] == status) {
+                statusCounts[i]++;
+                return;
+            }
+        }
+        if (statuses.length < MAX_STATUSES) {
+            statuses = Arrays.copyOf(statuses, statuses.length + 1);
+            statusCounts = Arrays.copyOf(statusCounts, statusCounts.length + 1);
+            statuses[statuses.length - 1] = (short) status;
+            statusCounts[statusCounts.length - 1] = 1;
+        }
+    }
+}

@@ -1,0 +1,364 @@
+package io.iptracking.detection.window;
+
+import io.iptracking.common.event.FlagRule;
+import io.iptracking.common.event.Geo;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The binary form of a {@link ClientWindow} in the client store and its changelog topic: written on
+ * every request, so compact (numbers as variable-length integers, times as offsets) rather than JSON.
+ *
+ * <p>The layout is stable: it starts with a format byte ({@link #FORMAT}), names rules by their names
+ * (never enum ordinals) and sample kinds by fixed codes, and a golden-bytes test pins it. A reader
+ * refuses a format it does not know with a {@link SerializationException} instead of guessing. Counts
+ * read from a record are checked against the bounds the writer keeps, so a corrupt or forged record
+ * cannot make the reader allocate without limit.
+ */
+public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<ClientWindow>, Deserializer<ClientWindow> {
+
+    /** The format this code writes and reads. (Format 1 was the per-request layout of earlier versions.) */
+    public static final byte FORMAT = 2;
+
+    private static final int MAX_BUCKETS = 100_000;
+    private static final int MAX_KEYS = 1_000_000;
+
+    @Override
+    public byte[] serialize(String topic, ClientWindow w) {
+        if (w == null) {
+            return null;
+        }
+        List<Bucket> buckets = w.buckets();
+        Output out = new Output(64 + buckets.size() * 24 + w.paths().size() * 10 + w.agents().size() * 10 + 512);
+        out.writeByte(FORMAT);
+        out.writeVar(w.bucketMs());
+        long lastSeen = w.lastSeen();
+        out.writeLong(lastSeen);
+        out.writeLong(w.lastAgent());
+        out.writeLong(w.sampledAt());
+        writeGeo(out, w.geo());
+        out.writeVar(w.quietUntil().size());
+        for (Map.Entry<FlagRule, Long> e : w.quietUntil().entrySet()) {
+            out.writeString(e.getKey().name());
+            out.writeLong(e.getValue());
+        }
+        out.writeVar(buckets.size());
+        long previous = buckets.isEmpty() ? 0 : buckets.getFirst().index;
+        out.writeLong(previous);
+        for (Bucket b : buckets) {
+            long start = b.index * w.bucketMs();
+            out.writeVar(b.index - previous);
+            previous = b.index;
+            out.writeVar(b.requests);
+            out.writeVar(b.sensitive);
+            out.writeVar(b.authFailures);
+            out.writeVar(b.notFound);
+            out.writeVar(b.errors);
+            out.writeVar(b.withStatus);
+            out.writeVar(b.agentChanges);
+            out.writeVar(b.firstAt - start);
+            out.writeVar(b.lastAt - start);
+            out.writeVar(b.gaps);
+            out.writeVar(b.gapSum);
+            out.writeLong(Double.doubleToRawLongBits(b.gapSquares));
+            out.writeVar(b.statuses.length);
+            for (int i = 0; i < b.statuses.length; i++) {
+                out.writeVar(b.statuses[i]);
+                out.writeVar(b.statusCounts[i]);
+            }
+        }
+        writeKeys(out, w.paths(), lastSeen);
+        writeKeys(out, w.agents(), lastSeen);
+        Map<Kind, List<SamplePaths.Sample>> samples = w.samples().all();
+        out.writeVar(samples.size());
+        samples.forEach((kind, list) -> {
+            out.writeVar(kind.code());
+            out.writeVar(list.size());
+            for (SamplePaths.Sample s : list) {
+                out.writeString(s.path());
+                out.writeVar(lastSeen - s.at());
+            }
+        });
+        return out.toByteArray();
+    }
+
+    @Override
+    public ClientWindow deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            Input in = new Input(data);
+            byte format = in.readByte();
+            if (format != FORMAT) {
+                throw new SerializationException("unknown client window format " + format + " in " + topic);
+            }
+            long bucketMs = in.readVar();
+            long lastSeen = in.readLong();
+            long lastAgent = in.readLong();
+            long sampledAt = in.readLong();
+            Geo geo = readGeo(in);
+            int quietCount = in.readCount(FlagRule.values().length * 4);
+            List<Map.Entry<FlagRule, Long>> quiet = new ArrayList<>();
+            for (int i = 0; i < quietCount; i++) {
+                String rule = in.readString();
+                long until = in.readLong();
+                try {
+                    quiet.add(Map.entry(FlagRule.valueOf(rule), until));
+                } catch (IllegalArgumentException unknownRule) {
+                    // A rule a later version added: its cool-down means nothing to this one.
+                }
+            }
+            int bucketCount = in.readCount(MAX_BUCKETS);
+            long index = in.readLong();
+            List<Bucket> buckets = new ArrayList<>(bucketCount);
+            for (int i = 0; i < bucketCount; i++) {
+                index += in.readVar();
+                Bucket b = new Bucket(index);
+                long start = index * bucketMs;
+                b.requests = in.readInt();
+                b.sensitive = in.readInt();
+                b.authFailures = in.readInt();
+                b.notFound = in.readInt();
+                b.errors = in.readInt();
+                b.withStatus = in.readInt();
+                b.agentChanges = in.readInt();
+                b.firstAt = start + in.readVar();
+                b.lastAt = start + in.readVar();
+                b.gaps = in.readInt();
+                b.gapSum = in.readVar();
+                b.gapSquares = Double.longBitsToDouble(in.readLong());
+                int statuses = in.readCount(Bucket.MAX_STATUSES);
+                b.statuses = new short[statuses];
+                b.statusCounts = new int[statuses];
+                for (int s = 0; s < statuses; s++) {
+                    b.statuses[s] = (short) in.readInt();
+                    b.statusCounts[s] = in.readInt();
+                }
+                buckets.add(b);
+            }
+            int pathCapacity = in.readCount(MAX_KEYS);
+            ClientWindow w = new ClientWindow(bucketMs, pathCapacity);
+            readKeys(in, w.paths(), lastSeen);
+            in.readCount(MAX_KEYS);
+            readKeys(in, w.agents(), lastSeen);
+            int kinds = in.readCount(Kind.values().length * 4);
+            for (int k = 0; k < kinds; k++) {
+                Kind kind = Kind.ofCode(in.readInt());
+                int n = in.readCount(SamplePaths.PER_KIND * 4);
+                List<SamplePaths.Sample> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    String path = in.readString();
+                    list.add(new SamplePaths.Sample(path, lastSeen - in.readVar()));
+                }
+                if (kind != null) {
+                    w.samples().put(kind, list);
+                }
+            }
+            w.buckets().addAll(buckets);
+            quiet.forEach(e -> w.quiet(e.getKey(), e.getValue()));
+            w.restore(geo, lastSeen, lastAgent, sampledAt);
+            return w;
+        } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException | IllegalArgumentException e) {
+            throw new SerializationException("cannot read a client window from " + topic + " (" + data.length + " bytes): " + e, e);
+        }
+    }
+
+    private static void writeKeys(Output out, RecentKeys keys, long lastSeen) {
+        out.writeVar(keys.capacity());
+        out.writeVar(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            out.writeLong(keys.key(i));
+            out.writeVar(lastSeen - keys.lastAt(i));
+        }
+    }
+
+    private static void readKeys(Input in, RecentKeys keys, long lastSeen) {
+        int n = in.readCount(keys.capacity());
+        for (int i = 0; i < n; i++) {
+            long key = in.readLong();
+            keys.restore(key, lastSeen - in.readVar());
+        }
+    }
+
+    private static void writeGeo(Output out, Geo g) {
+        out.writeByte(g.privateAddress() ? 1 : 0);
+        out.writeNullable(g.countryCode());
+        out.writeNullable(g.countryName());
+        out.writeNullable(g.city());
+        writeNullableDouble(out, g.latitude());
+        writeNullableDouble(out, g.longitude());
+        out.writeByte(g.asn() == null ? 0 : 1);
+        if (g.asn() != null) {
+            out.writeVar(g.asn());
+        }
+        out.writeNullable(g.asOrganization());
+    }
+
+    private static Geo readGeo(Input in) {
+        boolean privateAddress = in.readByte() != 0;
+        String code = in.readNullable();
+        String name = in.readNullable();
+        String city = in.readNullable();
+        Double lat = readNullableDouble(in);
+        Double lon = readNullableDouble(in);
+        Long asn = in.readByte() != 0 ? in.readVar() : null;
+        String org = in.readNullable();
+        return new Geo(code, name, city, lat, lon, asn, org, privateAddress);
+    }
+
+    private static void writeNullableDouble(Output out, Double d) {
+        out.writeByte(d == null ? 0 : 1);
+        if (d != null) {
+            out.writeLong(Double.doubleToRawLongBits(d));
+        }
+    }
+
+    private static Double readNullableDouble(Input in) {
+        return in.readByte() != 0 ? Double.longBitsToDouble(in.readLong()) : null;
+    }
+
+    /** A growable byte array with the few writes the format needs. */
+    private static final class Output {
+        private byte[] buf;
+        private int pos;
+
+        Output(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        private void ensure(int n) {
+            if (pos + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+            }
+        }
+
+        void writeByte(int b) {
+            ensure(1);
+            buf[pos++] = (byte) b;
+        }
+
+        void writeLong(long v) {
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[pos++] = (byte) (v >>> shift);
+            }
+        }
+
+        void writeVar(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[pos++] = (byte) v;
+        }
+
+        void writeString(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            writeVar(utf8.length);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, buf, pos, utf8.length);
+            pos += utf8.length;
+        }
+
+        void writeNullable(String s) {
+            writeByte(s == null ? 0 : 1);
+            if (s != null) {
+                writeString(s);
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, pos);
+        }
+    }
+
+    private static final class Input {
+        private final byte[] buf;
+        private int pos;
+
+        Input(byte[] buf) {
+            this.buf = buf;
+        }
+
+        byte readByte() {
+            return buf[pos++];
+        }
+
+        long readLong() {
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (buf[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        long readVar() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int b = buf[pos++];
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return v;
+                }
+            }
+            throw new SerializationException("malformed variable-length number in a client window");
+        }
+
+        int readInt() {
+            long v = readVar();
+            if (v < 0 || v > Integer.MAX_VALUE) {
+                throw new SerializationException("count out of range in a client window: " + v);
+            }
+            return (int) v;
+        }
+
+        /** A count, refused above {@code max}: no record makes the reader allocate more than a writer would. */
+        int readCount(int max) {
+            int n = readInt();
+            if (n > max) {
+                throw new SerializationException("count " + n + " exceeds " + max + " in a client window");
+            }
+            return n;
+        }
+
+        String readString() {
+            int length = readCount(buf.length - pos);
+            String s = new String(buf, pos, length, StandardCharsets.UTF_8);
+            pos += length;
+            return s;
+        }
+
+        String readNullable() {
+            return readByte() != 0 ? readString() : null;
+        }
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        // Nothing to configure.
+    }
+
+    @Override
+    public void close() {
+        // Stateless.
+    }
+
+    @Override
+    public Serializer<ClientWindow> serializer() {
+        return this;
+    }
+
+    @Override
+    public Deserializer<ClientWindow> deserializer() {
+        return this;
+    }
+}

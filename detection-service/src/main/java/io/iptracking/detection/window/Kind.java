@@ -1,0 +1,32 @@
+package io.iptracking.detection.window;
+
+/**
+ * The kinds of request a window keeps sample paths of, for a flag's evidence. The codes are the
+ * state format's: never reuse or renumber one.
+ */
+public enum Kind {
+    ANY(0),
+    SENSITIVE(1),
+    AUTH_FAILURE(2),
+    NOT_FOUND(3),
+    ERROR(4);
+
+    private final int code;
+
+    Kind(int code) {
+        this.code = code;
+    }
+
+    int code() {
+        return code;
+    }
+
+    static Kind ofCode(int code) {
+        for (Kind k : values()) {
+            if (k.code == code) {
+                return k;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,125 @@
+package io.iptracking.detection.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iptracking.common.event.FlagRule;
+import io.iptracking.common.event.Geo;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** One client's window: what it counts, what it forgets, and that its size does not grow with what the client sends. */
+class ClientWindowTest {
+
+    static final long MINUTE = 60_000;
+    static final int BUCKETS = 60;
+    static final long T0 = 1_780_000_000_000L - 1_780_000_000_000L % MINUTE;
+    static final Counting COUNTING = new Counting(Set.of(401, 403), true);
+    static final ClientWindowSerde SERDE = new ClientWindowSerde();
+
+    static RequestFacts get(long at, String path, int status, String agent) {
+        return new RequestFacts(at, status, path, agent, false, false, false);
+    }
+
+    @Test
+    void countsTheRequestsOfTheBucketsThatEndWithTheLatest() {
+        ClientWindow w = new ClientWindow(MINUTE, 128);
+        w.add(get(T0, "/a", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.add(get(T0 + 30 * MINUTE, "/b", 404, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.add(get(T0 + 60 * MINUTE - 1, "/b", 401, "other"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        WindowSummary s = w.summary(BUCKETS);
+        assertThat(s.requests()).isEqualTo(3);
+        assertThat(s.firstAt()).isEqualTo(T0);
+        assertThat(s.lastAt()).isEqualTo(T0 + 60 * MINUTE - 1);
+        assertThat(s.distinctPaths()).isEqualTo(2);
+        assertThat(s.notFound()).isEqualTo(1);
+        assertThat(s.authFailures()).isEqualTo(1);
+        assertThat(s.errors()).isEqualTo(2);
+        assertThat(s.distinctAgents()).isEqualTo(2);
+        assertThat(s.agentChanges()).isEqualTo(1);
+        assertThat(s.statusCounts()).containsExactly(java.util.Map.entry(200, 1L), java.util.Map.entry(401, 1L),
+                java.util.Map.entry(404, 1L));
+        assertThat(s.meanGapMs()).isEqualTo((60 * MINUTE - 1) / 2.0);
+
+        // One more request in the next bucket: T0's bucket leaves the window, with its path.
+        w.add(get(T0 + 60 * MINUTE, "/c", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        WindowSummary next = w.summary(BUCKETS);
+        assertThat(next.requests()).isEqualTo(3);
+        assertThat(next.firstAt()).isEqualTo(T0 + 30 * MINUTE);
+        assertThat(next.distinctPaths()).as("/b and /c").isEqualTo(2);
+    }
+
+    @Test
+    void aLateRequestCountsInItsOwnBucketAndMovesNothingElse() {
+        ClientWindow w = new ClientWindow(MINUTE, 128);
+        w.add(get(T0 + 10 * MINUTE, "/a", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.add(get(T0 + 5 * MINUTE, "/late", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        assertThat(w.lastSeen()).isEqualTo(T0 + 10 * MINUTE);
+        WindowSummary s = w.summary(BUCKETS);
+        assertThat(s.requests()).isEqualTo(2);
+        assertThat(s.firstAt()).isEqualTo(T0 + 5 * MINUTE);
+        assertThat(s.meanGapMs()).as("gaps only between requests in order").isZero();
+        assertThat(w.samplePaths(Kind.ANY, T0, 5)).containsExactly("/a", "/late");
+    }
+
+    @Test
+    void forgetsWhatLeftTheRetentionButKeepsCoolDowns() {
+        ClientWindow w = new ClientWindow(MINUTE, 128);
+        w.add(get(T0, "/a", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.quiet(FlagRule.HIGH_VOLUME, T0 + 120 * MINUTE);
+        w.add(get(T0 + 90 * MINUTE, "/b", 200, "ua"), COUNTING, Geo.UNKNOWN, T0 + 25 * MINUTE);
+        assertThat(w.buckets()).hasSize(1);
+        assertThat(w.samplePaths(Kind.ANY, Long.MIN_VALUE, 5)).containsExactly("/b");
+        assertThat(w.isQuiet(FlagRule.HIGH_VOLUME, T0 + 119 * MINUTE)).isTrue();
+        assertThat(w.isIdle(T0 + 91 * MINUTE, T0 + 119 * MINUTE)).as("in a cool-down").isFalse();
+        assertThat(w.isIdle(T0 + 91 * MINUTE, T0 + 120 * MINUTE)).isTrue();
+        assertThat(w.isIdle(T0 + 90 * MINUTE, T0 + 120 * MINUTE)).as("seen at the retention's start").isFalse();
+    }
+
+    @Test
+    void distinctCountsSaturateAtTheirCapacity() {
+        ClientWindow w = new ClientWindow(MINUTE, 128);
+        for (int i = 0; i < 1_000; i++) {
+            w.add(get(T0 + i, "/p/" + i, 404, "agent " + i), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        }
+        WindowSummary s = w.summary(BUCKETS);
+        assertThat(s.requests()).isEqualTo(1_000);
+        assertThat(s.distinctPaths()).isEqualTo(ClientWindow.PATH_CAPACITY);
+        assertThat(s.distinctAgents()).isEqualTo(ClientWindow.AGENT_CAPACITY);
+        assertThat(w.samplePaths(Kind.NOT_FOUND, T0, 10)).as("most recent first, as many as kept")
+                .containsExactly("/p/999", "/p/998", "/p/997", "/p/996", "/p/995");
+        assertThat(new ClientWindow(MINUTE, 500).paths().capacity()).as("a higher threshold gets a larger set").isEqualTo(500);
+    }
+
+    /**
+     * The attacker's lever against the old per-request state: distinct 2 KB paths and 500-character user
+     * agents. The serialized window of a client that sends 100,000 of them within the hour must stay a
+     * few KiB, and no larger than that of a client that sends 1,000 (both fill every bucket).
+     */
+    @Test
+    void theStateOfAClientIsBoundedWhateverItSends() {
+        int tenPerHour = stateBytes(10);
+        int thousandPerHour = stateBytes(1_000);
+        int hundredThousandPerHour = stateBytes(100_000);
+        assertThat(hundredThousandPerHour).as("bytes at 100,000 requests an hour").isLessThanOrEqualTo(8 * 1024);
+        // Flat but for the width of the counters' variable-length encoding (1,667 requests a bucket take
+        // a byte more than 17).
+        assertThat(hundredThousandPerHour).as("flat from 1,000 to 100,000 requests an hour (%d, %d bytes)", thousandPerHour,
+                hundredThousandPerHour).isLessThanOrEqualTo(thousandPerHour * 5 / 4);
+        assertThat(tenPerHour).isLessThan(thousandPerHour);
+    }
+
+    /** The serialized window of a client that sent {@code perHour} hostile requests evenly over the last hour. */
+    static int stateBytes(int perHour) {
+        ClientWindow w = new ClientWindow(MINUTE, 128);
+        String agent = "x".repeat(490);
+        String path = "/" + "p".repeat(2_030);
+        for (int i = 0; i < perHour; i++) {
+            long at = T0 + i * (60 * MINUTE) / perHour;
+            w.add(new RequestFacts(at, i % 3 == 0 ? 404 : i % 3 == 1 ? 401 : 500, path + i, agent + i, false, true, false),
+                    COUNTING, Geo.UNKNOWN, at - 65 * MINUTE);
+        }
+        assertThat(w.summary(BUCKETS).requests()).isEqualTo(perHour);
+        assertThat(w.samplePaths(Kind.ANY, T0, 5)).allSatisfy(p -> assertThat(p).hasSizeLessThanOrEqualTo(SamplePaths.MAX_CHARS + 1));
+        return SERDE.serialize("t", w).length;
+    }
+}
