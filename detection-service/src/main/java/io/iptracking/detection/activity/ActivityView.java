@@ -59,7 +59,7 @@ public record ActivityView(
         return new ActivityView(ip, client, any ? Instant.ofEpochMilli(s.firstAt()) : null,
                 any ? Instant.ofEpochMilli(s.lastAt()) : null, Instant.ofEpochMilli(w.lastSeen()), s.requests(),
                 s.distinctPaths(), s.sensitiveRequests(), s.authFailures(), s.notFound(), s.errors(), s.distinctAgents(),
-                s.statusCounts(), w.samplePaths(Kind.ANY, w.windowStart(windowBuckets), RECENT_PATHS), quiet, features,
+                w.statusCounts(windowBuckets), w.samplePaths(Kind.ANY, w.windowStart(windowBuckets), RECENT_PATHS), quiet, features,
                 w.geo(), servedBy);
     }
 }

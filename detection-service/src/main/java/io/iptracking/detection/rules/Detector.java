@@ -143,7 +143,7 @@ public final class Detector {
         // consumers can drop the duplicate.
         UUID flagId = UUID.nameUUIDFromBytes((network + "|" + rule + "|" + t).getBytes(StandardCharsets.UTF_8));
         return new FlaggedIp(flagId, ip, rule, f.reason(), f.severity(), round(f.score()), Instant.ofEpochMilli(s.firstAt()),
-                Instant.ofEpochMilli(s.lastAt()), s.requests(), new Evidence(counts, thresholds, paths, s.statusCounts()),
+                Instant.ofEpochMilli(s.lastAt()), s.requests(), new Evidence(counts, thresholds, paths, w.statusCounts(windowBuckets)),
                 w.geo(), detectedAt, network.isSingleAddress() ? null : network);
     }
 

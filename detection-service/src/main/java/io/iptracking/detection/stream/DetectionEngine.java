@@ -38,7 +38,7 @@ public final class DetectionEngine {
     /** Clients looked at by one purge step. */
     static final int PURGE_STEP = 10_000;
 
-    /** Stream time between two purge steps: a store of a million clients is gone through in under an hour. */
+    /** Time between two purge steps: a store of a million clients is gone through in under an hour. */
     public static final Duration PURGE_INTERVAL = Duration.ofSeconds(30);
 
     private final Detector detector;

@@ -21,8 +21,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * One task's detection: a {@link DetectionEngine} over the task's client and population stores. Flags
- * are forwarded as soon as the engine returns them, not at the end of a window; the model refit and
- * the purge of idle clients run as stream-time punctuations, so they are as deterministic as the input.
+ * are forwarded as soon as the engine returns them, not at the end of a window; the model refit runs as
+ * a stream-time punctuation, so it is as deterministic as the input; the purge of idle clients, which
+ * changes no flag, a step every 30 s of wall-clock time.
  */
 final class DetectionProcessor implements Processor<ClientIp, EnrichedRequestEvent, ClientIp, FlaggedIp> {
 
@@ -50,7 +51,10 @@ final class DetectionProcessor implements Processor<ClientIp, EnrichedRequestEve
         // The stores are restored before init: the model is refitted from them, not lost on a restart.
         engine.refit();
         context.schedule(properties.window().maintenanceInterval(), PunctuationType.STREAM_TIME, engine::maintain);
-        context.schedule(DetectionEngine.PURGE_INTERVAL, PunctuationType.STREAM_TIME, engine::purge);
+        // Wall-clock time: a step every 30 s however fast stream time moves (a backlog is read at many
+        // times real time), judged by stream time.
+        context.schedule(DetectionEngine.PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
+                wallClock -> engine.purge(context.currentStreamTimeMs()));
     }
 
     @Override

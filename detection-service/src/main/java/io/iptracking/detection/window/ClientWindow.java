@@ -17,8 +17,8 @@ import java.util.TreeMap;
  *
  * <p><b>Bounded whatever the client sends.</b> The buckets cover the window and the grace at most
  * ({@code (window + grace) / bucket width + 1} of them, each a handful of counters); the distinct
- * paths and agents are capped sets of 8-byte digests; the sample paths are {@link SamplePaths#PER_KIND}
- * per kind, each cut to {@link SamplePaths#MAX_CHARS} characters. So the state of a client that sends
+ * paths and agents are capped sets of 8-byte digests; the sample paths are the {@link SamplePaths#KEPT}
+ * latest distinct ones, each cut to {@link SamplePaths#MAX_CHARS} characters. So the state of a client that sends
  * 100,000 requests with distinct 2 KB paths is the same size as that of one that sends a few hundred.
  *
  * <p><b>What the buckets cost in precision.</b> A window of {@code n} buckets of width {@code b}
@@ -113,19 +113,9 @@ public final class ClientWindow {
         }
         paths.touch(RecentKeys.digest(r.path()), at);
         agents.touch(agent, at);
-        samples.add(Kind.ANY, r.path(), at);
-        if (sensitive) {
-            samples.add(Kind.SENSITIVE, r.path(), at);
-        }
-        if (authFailure) {
-            samples.add(Kind.AUTH_FAILURE, r.path(), at);
-        }
-        if (notFound) {
-            samples.add(Kind.NOT_FOUND, r.path(), at);
-        }
-        if (error) {
-            samples.add(Kind.ERROR, r.path(), at);
-        }
+        samples.add(r.path(), Kind.ANY.bit() | (sensitive ? Kind.SENSITIVE.bit() : 0)
+                | (authFailure ? Kind.AUTH_FAILURE.bit() : 0) | (notFound ? Kind.NOT_FOUND.bit() : 0)
+                | (error ? Kind.ERROR.bit() : 0), at);
     }
 
     /** The bucket of {@code index}, created in order if the client had none. */
@@ -162,7 +152,11 @@ public final class ClientWindow {
         return (Math.floorDiv(lastSeen, bucketMs) - windowBuckets + 1) * bucketMs;
     }
 
-    /** The window of {@code windowBuckets} buckets that ends with the client's latest request. */
+    /**
+     * The window of {@code windowBuckets} buckets that ends with the client's latest request, without
+     * the break-down by status ({@link #statusCounts(int)}), which only a flag and the activity
+     * endpoint need.
+     */
     public WindowSummary summary(int windowBuckets) {
         long last = Math.floorDiv(lastSeen, bucketMs);
         long first = last - windowBuckets + 1;
@@ -178,7 +172,6 @@ public final class ClientWindow {
         double gapSquares = 0;
         long firstAt = Long.MAX_VALUE;
         long lastAt = Long.MIN_VALUE;
-        Map<Integer, Long> statuses = new TreeMap<>();
         for (Bucket b : buckets) {
             if (b.index < first || b.index > last) {
                 continue;
@@ -195,9 +188,6 @@ public final class ClientWindow {
             gapSquares += b.gapSquares;
             firstAt = Math.min(firstAt, b.firstAt);
             lastAt = Math.max(lastAt, b.lastAt);
-            for (int i = 0; i < b.statuses.length; i++) {
-                statuses.merge((int) b.statuses[i], (long) b.statusCounts[i], Long::sum);
-            }
         }
         long from = first * bucketMs;
         double mean = gaps == 0 ? 0 : gapSum / gaps;
@@ -211,7 +201,22 @@ public final class ClientWindow {
             lastAt = 0;
         }
         return new WindowSummary(firstAt, lastAt, requests, paths.countSince(from), sensitive, authFailures, notFound,
-                errors, withStatus, agents.countSince(from), agentChanges, mean, variation, statuses);
+                errors, withStatus, agents.countSince(from), agentChanges, mean, variation, Map.of());
+    }
+
+    /** Requests per status in the window of {@code windowBuckets} buckets that ends with the latest request. */
+    public Map<Integer, Long> statusCounts(int windowBuckets) {
+        long last = Math.floorDiv(lastSeen, bucketMs);
+        long first = last - windowBuckets + 1;
+        Map<Integer, Long> statuses = new TreeMap<>();
+        for (Bucket b : buckets) {
+            if (b.index >= first && b.index <= last) {
+                for (int i = 0; i < b.statuses.length; i++) {
+                    statuses.merge((int) b.statuses[i], (long) b.statusCounts[i], Long::sum);
+                }
+            }
+        }
+        return statuses;
     }
 
     /** Up to {@code max} recent distinct paths of {@code kind} used at or after {@code from}, most recent first. */

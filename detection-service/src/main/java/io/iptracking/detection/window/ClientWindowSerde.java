@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * every request, so compact (numbers as variable-length integers, times as offsets) rather than JSON.
  *
  * <p>The layout is stable: it starts with a format byte ({@link #FORMAT}), names rules by their names
- * (never enum ordinals) and sample kinds by fixed codes, and a golden-bytes test pins it. A reader
+ * (never enum ordinals) and sample kinds by fixed bits, and a golden-bytes test pins it. A reader
  * refuses a format it does not know with a {@link SerializationException} instead of guessing. Counts
  * read from a record are checked against the bounds the writer keeps, so a corrupt or forged record
  * cannot make the reader allocate without limit.
@@ -57,17 +57,24 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
             out.writeVar(b.index - previous);
             previous = b.index;
             out.writeVar(b.requests);
-            out.writeVar(b.sensitive);
-            out.writeVar(b.authFailures);
-            out.writeVar(b.notFound);
-            out.writeVar(b.errors);
-            out.writeVar(b.withStatus);
-            out.writeVar(b.agentChanges);
+            // Most counts of most buckets are 0: a bit per count says which follow.
+            int present = (b.sensitive != 0 ? 1 : 0) | (b.authFailures != 0 ? 2 : 0) | (b.notFound != 0 ? 4 : 0)
+                    | (b.errors != 0 ? 8 : 0) | (b.withStatus != 0 ? 16 : 0) | (b.agentChanges != 0 ? 32 : 0)
+                    | (b.gaps != 0 ? 64 : 0);
+            out.writeByte(present);
+            writeIf(out, present, 1, b.sensitive);
+            writeIf(out, present, 2, b.authFailures);
+            writeIf(out, present, 4, b.notFound);
+            writeIf(out, present, 8, b.errors);
+            writeIf(out, present, 16, b.withStatus);
+            writeIf(out, present, 32, b.agentChanges);
             out.writeVar(b.firstAt - start);
-            out.writeVar(b.lastAt - start);
-            out.writeVar(b.gaps);
-            out.writeVar(b.gapSum);
-            out.writeLong(Double.doubleToRawLongBits(b.gapSquares));
+            out.writeVar(b.lastAt - b.firstAt);
+            if (b.gaps != 0) {
+                out.writeVar(b.gaps);
+                out.writeVar(b.gapSum);
+                out.writeLong(Double.doubleToRawLongBits(b.gapSquares));
+            }
             out.writeVar(b.statuses.length);
             for (int i = 0; i < b.statuses.length; i++) {
                 out.writeVar(b.statuses[i]);
@@ -76,16 +83,13 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
         }
         writeKeys(out, w.paths(), lastSeen);
         writeKeys(out, w.agents(), lastSeen);
-        Map<Kind, List<SamplePaths.Sample>> samples = w.samples().all();
+        List<SamplePaths.Sample> samples = w.samples().all();
         out.writeVar(samples.size());
-        samples.forEach((kind, list) -> {
-            out.writeVar(kind.code());
-            out.writeVar(list.size());
-            for (SamplePaths.Sample s : list) {
-                out.writeString(s.path());
-                out.writeVar(lastSeen - s.at());
-            }
-        });
+        for (SamplePaths.Sample s : samples) {
+            out.writeString(s.path());
+            out.writeVar(lastSeen - s.at());
+            out.writeVar(s.kinds());
+        }
         return out.toByteArray();
     }
 
@@ -124,17 +128,20 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
                 Bucket b = new Bucket(index);
                 long start = index * bucketMs;
                 b.requests = in.readInt();
-                b.sensitive = in.readInt();
-                b.authFailures = in.readInt();
-                b.notFound = in.readInt();
-                b.errors = in.readInt();
-                b.withStatus = in.readInt();
-                b.agentChanges = in.readInt();
+                int present = in.readByte();
+                b.sensitive = (present & 1) != 0 ? in.readInt() : 0;
+                b.authFailures = (present & 2) != 0 ? in.readInt() : 0;
+                b.notFound = (present & 4) != 0 ? in.readInt() : 0;
+                b.errors = (present & 8) != 0 ? in.readInt() : 0;
+                b.withStatus = (present & 16) != 0 ? in.readInt() : 0;
+                b.agentChanges = (present & 32) != 0 ? in.readInt() : 0;
                 b.firstAt = start + in.readVar();
-                b.lastAt = start + in.readVar();
-                b.gaps = in.readInt();
-                b.gapSum = in.readVar();
-                b.gapSquares = Double.longBitsToDouble(in.readLong());
+                b.lastAt = b.firstAt + in.readVar();
+                if ((present & 64) != 0) {
+                    b.gaps = in.readInt();
+                    b.gapSum = in.readVar();
+                    b.gapSquares = Double.longBitsToDouble(in.readLong());
+                }
                 int statuses = in.readCount(Bucket.MAX_STATUSES);
                 b.statuses = new short[statuses];
                 b.statusCounts = new int[statuses];
@@ -149,18 +156,11 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
             readKeys(in, w.paths(), lastSeen);
             in.readCount(MAX_KEYS);
             readKeys(in, w.agents(), lastSeen);
-            int kinds = in.readCount(Kind.values().length * 4);
-            for (int k = 0; k < kinds; k++) {
-                Kind kind = Kind.ofCode(in.readInt());
-                int n = in.readCount(SamplePaths.PER_KIND * 4);
-                List<SamplePaths.Sample> list = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    String path = in.readString();
-                    list.add(new SamplePaths.Sample(path, lastSeen - in.readVar()));
-                }
-                if (kind != null) {
-                    w.samples().put(kind, list);
-                }
+            int samples = in.readCount(SamplePaths.KEPT);
+            for (int i = 0; i < samples; i++) {
+                String path = in.readString();
+                long at = lastSeen - in.readVar();
+                w.samples().restore(new SamplePaths.Sample(path, at, in.readInt()));
             }
             w.buckets().addAll(buckets);
             quiet.forEach(e -> w.quiet(e.getKey(), e.getValue()));
@@ -168,6 +168,12 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
             return w;
         } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException | IllegalArgumentException e) {
             throw new SerializationException("cannot read a client window from " + topic + " (" + data.length + " bytes): " + e, e);
+        }
+    }
+
+    private static void writeIf(Output out, int present, int bit, int value) {
+        if ((present & bit) != 0) {
+            out.writeVar(value);
         }
     }
 

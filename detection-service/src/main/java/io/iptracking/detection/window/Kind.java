@@ -2,7 +2,7 @@ package io.iptracking.detection.window;
 
 /**
  * The kinds of request a window keeps sample paths of, for a flag's evidence. The codes are the
- * state format's: never reuse or renumber one.
+ * state format's (a sample's kinds are a set of bits): never reuse or renumber one.
  */
 public enum Kind {
     ANY(0),
@@ -21,12 +21,8 @@ public enum Kind {
         return code;
     }
 
-    static Kind ofCode(int code) {
-        for (Kind k : values()) {
-            if (k.code == code) {
-                return k;
-            }
-        }
-        return null;
+    /** This kind's bit in a set of kinds. */
+    int bit() {
+        return 1 << code;
     }
 }

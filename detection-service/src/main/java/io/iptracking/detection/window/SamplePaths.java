@@ -1,36 +1,37 @@
 package io.iptracking.detection.window;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A few recent distinct paths of each {@link Kind} of request, most recent first, each cut to
- * {@link #MAX_CHARS}: the sample paths a flag's evidence quotes, in bounded space.
+ * The latest distinct paths of a client, each with the {@link Kind kinds} of request it was seen in and
+ * cut to {@link #MAX_CHARS}: the sample paths a flag's evidence quotes, in bounded space. One list for
+ * every kind: a path is kept once however many kinds it belongs to, and the request that makes a rule
+ * fire is always among them, being the latest.
  */
 final class SamplePaths {
 
-    /** Paths kept per kind. */
-    static final int PER_KIND = 5;
+    /** Distinct paths kept. */
+    static final int KEPT = 8;
 
     /** The longest path kept; longer ones are cut (never inside a surrogate pair) and end with '…'. */
     static final int MAX_CHARS = 100;
 
-    record Sample(String path, long at) {
+    /** @param kinds a bit per {@link Kind#code()} */
+    record Sample(String path, long at, int kinds) {
     }
 
-    private final Map<Kind, List<Sample>> byKind = new EnumMap<>(Kind.class);
+    /** Most recent first. */
+    private final List<Sample> samples = new ArrayList<>(KEPT + 1);
 
-    void add(Kind kind, String path, long at) {
-        List<Sample> samples = byKind.computeIfAbsent(kind, k -> new ArrayList<>(PER_KIND + 1));
+    void add(String path, int kinds, long at) {
         String kept = cut(path);
         for (int i = 0; i < samples.size(); i++) {
-            if (samples.get(i).path().equals(kept)) {
-                if (samples.get(i).at() > at) {
-                    return;
-                }
+            Sample s = samples.get(i);
+            if (s.path().equals(kept)) {
                 samples.remove(i);
+                kinds |= s.kinds();
+                at = Math.max(at, s.at());
                 break;
             }
         }
@@ -38,8 +39,10 @@ final class SamplePaths {
         while (position < samples.size() && samples.get(position).at() > at) {
             position++;
         }
-        samples.add(position, new Sample(kept, at));
-        if (samples.size() > PER_KIND) {
+        if (position < KEPT) {
+            samples.add(position, new Sample(kept, at, kinds));
+        }
+        if (samples.size() > KEPT) {
             samples.removeLast();
         }
     }
@@ -47,8 +50,8 @@ final class SamplePaths {
     /** Up to {@code max} paths of {@code kind} used at or after {@code from}, most recent first. */
     List<String> since(Kind kind, long from, int max) {
         List<String> paths = new ArrayList<>();
-        for (Sample s : byKind.getOrDefault(kind, List.of())) {
-            if (s.at() >= from && paths.size() < max) {
+        for (Sample s : samples) {
+            if (s.at() >= from && (s.kinds() & kind.bit()) != 0 && paths.size() < max) {
                 paths.add(s.path());
             }
         }
@@ -56,16 +59,18 @@ final class SamplePaths {
     }
 
     void forgetBefore(long from) {
-        byKind.values().forEach(samples -> samples.removeIf(s -> s.at() < from));
-        byKind.values().removeIf(List::isEmpty);
+        samples.removeIf(s -> s.at() < from);
     }
 
-    Map<Kind, List<Sample>> all() {
-        return byKind;
+    List<Sample> all() {
+        return samples;
     }
 
-    void put(Kind kind, List<Sample> samples) {
-        byKind.put(kind, new ArrayList<>(samples));
+    /** Appends a sample read back from the state format, which holds them most recent first. */
+    void restore(Sample sample) {
+        if (samples.size() < KEPT) {
+            samples.add(sample);
+        }
     }
 
     static String cut(String path) {

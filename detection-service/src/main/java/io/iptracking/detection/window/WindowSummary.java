@@ -14,7 +14,8 @@ import java.util.Map;
  * @param meanGapMs mean time between consecutive requests, 0 with fewer than two
  * @param gapVariation coefficient of variation of those gaps (standard deviation / mean); 0 with fewer
  *     than three requests or when all arrive at once
- * @param statusCounts requests per status (up to four distinct statuses per bucket are broken down)
+ * @param statusCounts requests per status (up to four distinct statuses per bucket are broken down);
+ *     empty unless asked for ({@link ClientWindow#statusCounts(int)})
  */
 public record WindowSummary(
         long firstAt,

@@ -100,6 +100,11 @@ public final class DetectionDriver implements AutoCloseable {
         return driver.getKeyValueStore(DetectionTopology.CLIENT_STORE);
     }
 
+    /** Moves the driver's wall clock, which the purge of idle clients runs by. */
+    public void advanceWallClock(java.time.Duration by) {
+        driver.advanceWallClockTime(by);
+    }
+
     public int lateDropped() {
         return lateDropped;
     }

@@ -379,9 +379,10 @@ class DetectionTopologyTest {
         driver.send(get(OTHER, T0.plusSeconds(5), "/", 200));
         assertThat(requestsOf(IP)).isEqualTo(5);
 
-        // Once stream time has passed the window and the grace, a purge step drops the idle client.
-        driver.send(get(OTHER, T0.plusSeconds(4).plus(W).plus(GRACE).plus(DetectionEngine.PURGE_INTERVAL)
-                .plusSeconds(1), "/", 200));
+        // Once stream time has passed the window and the grace, the next purge step drops the idle client.
+        driver.send(get(OTHER, T0.plusSeconds(4).plus(W).plus(GRACE).plusSeconds(1), "/", 200));
+        assertThat(driver.clientStore().get(Cidr.parse(IP + "/32"))).as("until a purge step ran").isNotNull();
+        driver.advanceWallClock(DetectionEngine.PURGE_INTERVAL);
         assertThat(driver.clientStore().get(Cidr.parse(IP + "/32"))).isNull();
         assertThat(requestsOf(OTHER)).isEqualTo(1);
     }

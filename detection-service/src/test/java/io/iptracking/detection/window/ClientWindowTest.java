@@ -36,7 +36,7 @@ class ClientWindowTest {
         assertThat(s.errors()).isEqualTo(2);
         assertThat(s.distinctAgents()).isEqualTo(2);
         assertThat(s.agentChanges()).isEqualTo(1);
-        assertThat(s.statusCounts()).containsExactly(java.util.Map.entry(200, 1L), java.util.Map.entry(401, 1L),
+        assertThat(w.statusCounts(BUCKETS)).containsExactly(java.util.Map.entry(200, 1L), java.util.Map.entry(401, 1L),
                 java.util.Map.entry(404, 1L));
         assertThat(s.meanGapMs()).isEqualTo((60 * MINUTE - 1) / 2.0);
 
@@ -76,6 +76,24 @@ class ClientWindowTest {
     }
 
     @Test
+    void samplePathsAreTheLatestDistinctOnesWithTheirKinds() {
+        ClientWindow w = new ClientWindow(MINUTE, 128);
+        w.add(new RequestFacts(T0, 404, "/admin", "ua", false, true, false), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.add(get(T0 + 1, "/shop", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.add(get(T0 + 2, "/admin", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        assertThat(w.samplePaths(Kind.ANY, T0, 5)).as("one entry per path, by its latest use").containsExactly("/admin", "/shop");
+        assertThat(w.samplePaths(Kind.SENSITIVE, T0, 5)).containsExactly("/admin");
+        assertThat(w.samplePaths(Kind.NOT_FOUND, T0, 5)).as("the kinds of every use").containsExactly("/admin");
+        assertThat(w.samplePaths(Kind.AUTH_FAILURE, T0, 5)).isEmpty();
+        assertThat(w.samplePaths(Kind.ANY, T0 + 2, 5)).as("from a time on").containsExactly("/admin");
+        String longPath = "/" + "\uD83D\uDE00".repeat(60);
+        w.add(get(T0 + 3, longPath, 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        String cut = w.samplePaths(Kind.ANY, T0 + 3, 1).getFirst();
+        assertThat(cut).endsWith("\u2026").hasSizeLessThanOrEqualTo(SamplePaths.MAX_CHARS + 1);
+        assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - 2))).as("never inside a surrogate pair").isFalse();
+    }
+
+    @Test
     void distinctCountsSaturateAtTheirCapacity() {
         ClientWindow w = new ClientWindow(MINUTE, 128);
         for (int i = 0; i < 1_000; i++) {
@@ -86,7 +104,7 @@ class ClientWindowTest {
         assertThat(s.distinctPaths()).isEqualTo(ClientWindow.PATH_CAPACITY);
         assertThat(s.distinctAgents()).isEqualTo(ClientWindow.AGENT_CAPACITY);
         assertThat(w.samplePaths(Kind.NOT_FOUND, T0, 10)).as("most recent first, as many as kept")
-                .containsExactly("/p/999", "/p/998", "/p/997", "/p/996", "/p/995");
+                .containsExactly("/p/999", "/p/998", "/p/997", "/p/996", "/p/995", "/p/994", "/p/993", "/p/992");
         assertThat(new ClientWindow(MINUTE, 500).paths().capacity()).as("a higher threshold gets a larger set").isEqualTo(500);
     }
 
