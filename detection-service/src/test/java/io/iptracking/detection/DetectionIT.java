@@ -142,6 +142,34 @@ class DetectionIT {
         FlagRecords.assertExactlyOneFlagEach(FlagRecords.committed(KAFKA), ips, FlagRule.HIGH_VOLUME);
     }
 
+    /**
+     * What stopped the old detection for everybody: one client's distinct 2 KB paths and 500-character
+     * user agents grew its stored value past Kafka's record limit, the changelog write failed and the
+     * replaced stream thread replayed the same input. With bounded windows the flood is just flagged, and
+     * another client's flag comes as usual.
+     */
+    @Test
+    void aFloodOfDistinctLongPathsFromOneClientCannotStopDetection() {
+        RunningDetection a = start(Path.of("target", "it-state", applicationId));
+        subscribeToFlags();
+        ClientIp flooding = ClientIp.parse("203.0.113.66");
+        ClientIp other = ClientIp.parse("203.0.113.67");
+        Instant t0 = past();
+        String agent = "Mozilla/5.0 " + "x".repeat(488);
+        String path = "/" + "a".repeat(2_030) + "/";
+        for (int i = 0; i < 3_000; i++) {
+            EnrichedRequestEvent e = Requests.request(flooding.toString(), t0.plusMillis(i * 40L), path + i, 404, null, agent + i);
+            producer.send(new ProducerRecord<>(Topics.ENRICHED_REQUESTS.name(), flooding, e));
+        }
+        send(other, t0.plusSeconds(120), 0, LIMIT + 1);
+        List<ConsumerRecord<ClientIp, FlaggedIp>> flagged = awaitFlagsOf(other);
+        assertThat(flagged).singleElement().satisfies(r -> assertThat(r.value().rule()).isEqualTo(FlagRule.HIGH_VOLUME));
+        awaitInputCommitted();
+        assertThat(FlagRecords.of(FlagRecords.committed(KAFKA), List.of(flooding))).extracting(r -> r.value().rule())
+                .containsExactlyInAnyOrder(FlagRule.HIGH_VOLUME, FlagRule.SCANNING);
+        assertThat(running(a)).as("detection still running").isTrue();
+    }
+
     @Test
     void answersForAnUnknownIpAndRefusesSomethingElse() {
         RunningDetection a = start(Path.of("target", "it-state", applicationId));
