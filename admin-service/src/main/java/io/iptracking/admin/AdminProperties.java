@@ -2,6 +2,7 @@ package io.iptracking.admin;
 
 import io.iptracking.admin.web.ApiKey;
 import io.iptracking.common.event.FlagRule;
+import io.iptracking.common.event.SensitivePathPatterns;
 import io.iptracking.common.event.Severity;
 import io.iptracking.admin.privacy.IpTruncation;
 import jakarta.validation.Valid;
@@ -89,12 +90,14 @@ public record AdminProperties(
      *
      * @param enabled false: the request log is not fed (reports stay empty)
      * @param maxBatch most request events written to PostgreSQL in one batch
-     * @param sensitivePaths path patterns ({@code /admin/**}) whose requests reports single out
+     * @param sensitivePaths path patterns ({@code /admin/**}) whose requests reports single out; the same
+     *     variable sets the paths detection's SENSITIVE_PATH rule counts
      */
     public record RequestLog(
             @DefaultValue("true") boolean enabled,
             @Min(1) @Max(50_000) @DefaultValue("2000") int maxBatch,
-            @NotNull @DefaultValue({"/login", "/admin/**", "/wp-login.php", "/xmlrpc.php", "/.env", "/.git/**"})
+            @NotNull @DefaultValue({SensitivePathPatterns.LOGIN, SensitivePathPatterns.ADMIN, SensitivePathPatterns.WP_LOGIN,
+                SensitivePathPatterns.XMLRPC, SensitivePathPatterns.DOT_ENV, SensitivePathPatterns.DOT_GIT})
             List<String> sensitivePaths) {
     }
 

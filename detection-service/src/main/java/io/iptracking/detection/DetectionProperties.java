@@ -1,5 +1,6 @@
 package io.iptracking.detection;
 
+import io.iptracking.common.event.SensitivePathPatterns;
 import io.iptracking.common.event.Severity;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
@@ -148,14 +149,16 @@ public record DetectionProperties(
      * {@code /admin/**} matches {@code /admin} and everything below it) in one window.
      *
      * @param enabled false turns the rule off
-     * @param paths the path patterns the rule counts
+     * @param paths the path patterns the rule counts; the same variable sets the paths admin's reports
+     *     single out
      * @param minCount requests to those paths in one window from which an IP is flagged
      * @param ignoreAuthenticated requests that carry an authenticated subject do not count
      * @param severity the severity its flags carry
      */
     public record SensitivePath(
             @DefaultValue("true") boolean enabled,
-            @NotEmpty @DefaultValue({"/admin", "/admin/**", "/login"}) List<@NotBlank String> paths,
+            @NotEmpty @DefaultValue({SensitivePathPatterns.LOGIN, SensitivePathPatterns.ADMIN, SensitivePathPatterns.WP_LOGIN,
+                SensitivePathPatterns.XMLRPC, SensitivePathPatterns.DOT_ENV, SensitivePathPatterns.DOT_GIT}) List<@NotBlank String> paths,
             @Min(1) @DefaultValue("1") int minCount,
             @DefaultValue("true") boolean ignoreAuthenticated,
             @NotNull @DefaultValue("MEDIUM") Severity severity) {
