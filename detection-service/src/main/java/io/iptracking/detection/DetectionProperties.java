@@ -191,7 +191,7 @@ public record DetectionProperties(
     public record Scanning(
             @DefaultValue("true") boolean enabled,
             @Min(1) @DefaultValue("30") int minNotFound,
-            @Min(1) @DefaultValue("60") int minDistinctPaths,
+            @Min(1) @Max(1024) @DefaultValue("60") int minDistinctPaths,
             @NotNull @DefaultValue("HIGH") Severity severity) {
     }
 

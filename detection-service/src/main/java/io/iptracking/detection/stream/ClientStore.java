@@ -14,8 +14,11 @@ public interface ClientStore {
 
     void delete(Cidr client);
 
+    /** About how many clients the store holds. */
+    long approximateSize();
+
     /**
-     * Visits up to {@code limit} clients in key order, starting after {@code after} (from the first when
+     * Visits up to {@code limit} clients in key order (a window that cannot be read is visited as null), starting after {@code after} (from the first when
      * null), and returns the last one visited, or null when the end was reached. The visitor must not
      * change the store.
      */

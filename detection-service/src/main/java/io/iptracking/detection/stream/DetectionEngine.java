@@ -26,9 +26,10 @@ import java.util.List;
  * client's window features to the anomaly model's population sample. Each request costs the same
  * whatever the client sent before: the window is of bounded size.
  *
- * <p>Periodically, in event time: refit the anomaly model on its population sample (a few thousand
- * slots, not the whole store), and purge idle clients a step at a time, so that no pass over the whole
- * store stalls the stream thread.
+ * <p>Periodically: refit the anomaly model on its population sample (a few thousand slots, not the
+ * whole store) every maintenance interval of event time, and purge idle clients a step at a time every
+ * {@link #PURGE_INTERVAL} of wall-clock time, so that no pass over the whole store stalls the stream
+ * thread.
  */
 public final class DetectionEngine {
 
@@ -89,12 +90,15 @@ public final class DetectionEngine {
         Cidr client = ClientNetwork.of(r.ip(), ipv4Prefix, ipv6Prefix);
         ClientWindow window = clients.get(client);
         if (window == null || window.bucketMs() != bucketMs) {
-            // New, or counted in buckets of another width before a configuration change: start afresh.
+            // New, or counted in buckets of another width before a configuration change: start afresh
+            // (its cool-downs too: the client may be flagged once more).
             window = new ClientWindow(bucketMs, detector.pathCapacity());
+        } else if (window.pathCapacity() < detector.pathCapacity()) {
+            window.growPathCapacity(detector.pathCapacity());
         }
         RequestFacts request = new RequestFacts(t, r.status() == null ? 0 : r.status(), r.path(), r.userAgent(),
                 r.subject() != null, detector.isSensitive(r.path()), r.decision().refused());
-        window.add(request, detector.counting(), event.geo(), streamTime - retainMs);
+        window.add(request, detector.counting(), event.geo(), streamTime - retainMs, windowBuckets);
         List<FlaggedIp> flags = detector.onRequest(client, r.ip(), window, request, model, clock.instant());
         sample(client, window, t);
         clients.put(client, window);
@@ -139,13 +143,16 @@ public final class DetectionEngine {
 
     /**
      * Deletes idle clients (no request within the window and grace, no rule in its cool-down) among the
-     * next {@link #PURGE_STEP} of the store, continuing where the previous step stopped.
+     * next step of the store, continuing where the previous step stopped. A step is {@link #PURGE_STEP}
+     * clients, or a sixtieth of the store when that is more, so that a pass over the whole store takes
+     * at most half an hour however fast new clients come (each step then costs more).
      */
     public void purge(long streamTime) {
         long retainFrom = streamTime - retainMs;
         List<Cidr> idle = new ArrayList<>();
-        purgedTo = clients.scan(purgedTo, PURGE_STEP, (client, window) -> {
-            if (window.isIdle(retainFrom, streamTime)) {
+        int step = (int) Math.min(Integer.MAX_VALUE, Math.max(PURGE_STEP, clients.approximateSize() / 60));
+        purgedTo = clients.scan(purgedTo, step, (client, window) -> {
+            if (window == null || window.isIdle(retainFrom, streamTime)) {
                 idle.add(client);
             }
         });

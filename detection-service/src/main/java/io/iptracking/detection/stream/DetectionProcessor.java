@@ -9,7 +9,6 @@ import io.iptracking.detection.anomaly.PopulationSample;
 import io.iptracking.detection.window.ClientWindow;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -101,6 +100,11 @@ final class DetectionProcessor implements Processor<ClientIp, EnrichedRequestEve
         }
 
         @Override
+        public long approximateSize() {
+            return store.approximateNumEntries();
+        }
+
+        @Override
         public Cidr scan(Cidr after, int limit, BiConsumer<Cidr, ClientWindow> visitor) {
             int visited = 0;
             Cidr last = null;
@@ -146,19 +150,42 @@ final class DetectionProcessor implements Processor<ClientIp, EnrichedRequestEve
         }
     }
 
-    /** Least recently used first out, bounded by count (each window is a few KiB at most). */
-    private static final class RecentClients extends LinkedHashMap<Cidr, ClientWindow> {
+    /**
+     * Least recently used first out, bounded by the heap the windows hold ({@link ClientWindow#heapBytes()},
+     * as of their last put): a full window is about 15 KB, an ordinary one well under 2 KB.
+     */
+    private static final class RecentClients {
 
-        // Enough for the clients active within a commit interval or two.
-        private static final int CAPACITY = 10_000;
+        // About the clients active within a commit interval or two, and never more than this per task.
+        private static final long MAX_BYTES = 16L * 1024 * 1024;
 
-        RecentClients() {
-            super(1024, 0.75f, true);
+        private record Held(ClientWindow window, int bytes) {
         }
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Cidr, ClientWindow> eldest) {
-            return size() > CAPACITY;
+        private final LinkedHashMap<Cidr, Held> held = new LinkedHashMap<>(1024, 0.75f, true);
+        private long bytes;
+
+        ClientWindow get(Cidr client) {
+            Held h = held.get(client);
+            return h == null ? null : h.window();
+        }
+
+        void put(Cidr client, ClientWindow window) {
+            Held h = new Held(window, window.heapBytes());
+            Held before = held.put(client, h);
+            bytes += h.bytes() - (before == null ? 0 : before.bytes());
+            var eldest = held.entrySet().iterator();
+            while (bytes > MAX_BYTES && eldest.hasNext()) {
+                bytes -= eldest.next().getValue().bytes();
+                eldest.remove();
+            }
+        }
+
+        void remove(Cidr client) {
+            Held before = held.remove(client);
+            if (before != null) {
+                bytes -= before.bytes();
+            }
         }
     }
 }

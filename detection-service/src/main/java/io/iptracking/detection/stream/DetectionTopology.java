@@ -57,7 +57,7 @@ public final class DetectionTopology {
         // Persistent and logged: the stores survive restarts locally and move with their partition
         // through the changelog topics. The record cache only batches writes; flags do not wait on it.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLIENT_STORE),
-                new CidrSerde(), new ClientWindowSerde()).withCachingEnabled(), PROCESSOR);
+                new CidrSerde(), ClientWindowSerde.forStore()).withCachingEnabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POPULATION_STORE),
                 Serdes.Integer(), new PopulationSampleSerde()).withCachingEnabled(), PROCESSOR);
         topology.addSink(SINK, Topics.FLAGGED.name(), Topics.FLAGGED.keySerde().serializer(),

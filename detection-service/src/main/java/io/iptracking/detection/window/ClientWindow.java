@@ -65,13 +65,17 @@ public final class ClientWindow {
     }
 
     /**
-     * Counts a request, and first forgets what happened before {@code retainFrom} (event time).
+     * Counts a request, and first forgets what happened before {@code retainFrom} (event time) and the
+     * cool-downs that have ended.
      *
      * @param seenFrom where the request came from; the window keeps the latest
+     * @param windowBuckets buckets in a window: the gap to the previous request (and whether the user
+     *     agent changed) counts only when that request lies within the window that ends with this one
      */
-    public void add(RequestFacts r, Counting counting, Geo seenFrom, long retainFrom) {
+    public void add(RequestFacts r, Counting counting, Geo seenFrom, long retainFrom, int windowBuckets) {
         forgetBefore(retainFrom);
         long at = r.at();
+        forgetCoolDownsEndedBy(at);
         Bucket b = bucket(Math.floorDiv(at, bucketMs));
         b.requests++;
         b.firstAt = Math.min(b.firstAt, at);
@@ -98,7 +102,8 @@ public final class ClientWindow {
         }
         long agent = r.userAgent() == null ? 0 : RecentKeys.digest(r.userAgent());
         if (at >= lastSeen) {
-            if (lastSeen != Long.MIN_VALUE) {
+            long windowFrom = (Math.floorDiv(at, bucketMs) - windowBuckets + 1) * bucketMs;
+            if (lastSeen != Long.MIN_VALUE && lastSeen >= windowFrom) {
                 long gap = at - lastSeen;
                 b.gaps++;
                 b.gapSum += gap;
@@ -236,6 +241,24 @@ public final class ClientWindow {
 
     public long bucketMs() {
         return bucketMs;
+    }
+
+    /** Distinct paths this window can count. */
+    public int pathCapacity() {
+        return paths.capacity();
+    }
+
+    /** Lets the window count up to {@code capacity} distinct paths (a threshold raised by configuration). */
+    public void growPathCapacity(int capacity) {
+        paths.grow(capacity);
+    }
+
+    /**
+     * A rough count of the heap this window holds, for the cache of recently active clients: a full
+     * window (every bucket, every set full) is about 15 KB.
+     */
+    public int heapBytes() {
+        return 512 + buckets.size() * 96 + (paths.size() + agents.size()) * 16 + samples.all().size() * 256;
     }
 
     /** True while {@code rule} must not flag this client again. */

@@ -11,6 +11,8 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The binary form of a {@link ClientWindow} in the client store and its changelog topic: written on
@@ -19,16 +21,41 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>The layout is stable: it starts with a format byte ({@link #FORMAT}), names rules by their names
  * (never enum ordinals) and sample kinds by fixed bits, and a golden-bytes test pins it. A reader
  * refuses a format it does not know with a {@link SerializationException} instead of guessing. Counts
- * read from a record are checked against the bounds the writer keeps, so a corrupt or forged record
- * cannot make the reader allocate without limit.
+ * read from a record are checked against the bounds the writer keeps and arithmetic on its numbers
+ * is checked for overflow, so a corrupt or forged record cannot make the reader allocate without
+ * limit; {@link #forStore()} reads such a record as absent.
  */
 public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<ClientWindow>, Deserializer<ClientWindow> {
 
     /** The format this code writes and reads. (Format 1 was the per-request layout of earlier versions.) */
     public static final byte FORMAT = 2;
 
-    private static final int MAX_BUCKETS = 100_000;
-    private static final int MAX_KEYS = 1_000_000;
+    private static final Logger log = LoggerFactory.getLogger(ClientWindowSerde.class);
+
+    // No more than the writer keeps: 10,000 buckets in a window (DetectionProperties.Window) plus the
+    // grace, and a distinct-path capacity of at most 1,024 (the scanning threshold's maximum).
+    private static final int MAX_BUCKETS = 20_000;
+    private static final int MAX_KEYS = 1_024;
+
+    private final boolean lenient;
+
+    /** Refuses what it cannot read with a {@link SerializationException}. */
+    public ClientWindowSerde() {
+        this(false);
+    }
+
+    private ClientWindowSerde(boolean lenient) {
+        this.lenient = lenient;
+    }
+
+    /**
+     * For the client store: a window it cannot read (a corrupt or forged changelog record) is logged
+     * and read as absent, so the client starts afresh and the next put replaces it, instead of every
+     * request of that client failing and a purge step stopping at it.
+     */
+    public static ClientWindowSerde forStore() {
+        return new ClientWindowSerde(true);
+    }
 
     @Override
     public byte[] serialize(String topic, ClientWindow w) {
@@ -95,6 +122,18 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
 
     @Override
     public ClientWindow deserialize(String topic, byte[] data) {
+        try {
+            return read(topic, data);
+        } catch (SerializationException e) {
+            if (!lenient) {
+                throw e;
+            }
+            log.warn("A client window in {} cannot be read and is taken as absent: {}", topic, e.getMessage());
+            return null;
+        }
+    }
+
+    private ClientWindow read(String topic, byte[] data) {
         if (data == null) {
             return null;
         }
@@ -124,9 +163,9 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
             long index = in.readLong();
             List<Bucket> buckets = new ArrayList<>(bucketCount);
             for (int i = 0; i < bucketCount; i++) {
-                index += in.readVar();
+                index = Math.addExact(index, in.readOffset());
                 Bucket b = new Bucket(index);
-                long start = index * bucketMs;
+                long start = Math.multiplyExact(index, bucketMs);
                 b.requests = in.readInt();
                 int present = in.readByte();
                 b.sensitive = (present & 1) != 0 ? in.readInt() : 0;
@@ -135,11 +174,11 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
                 b.errors = (present & 8) != 0 ? in.readInt() : 0;
                 b.withStatus = (present & 16) != 0 ? in.readInt() : 0;
                 b.agentChanges = (present & 32) != 0 ? in.readInt() : 0;
-                b.firstAt = start + in.readVar();
-                b.lastAt = b.firstAt + in.readVar();
+                b.firstAt = Math.addExact(start, in.readOffset());
+                b.lastAt = Math.addExact(b.firstAt, in.readOffset());
                 if ((present & 64) != 0) {
                     b.gaps = in.readInt();
-                    b.gapSum = in.readVar();
+                    b.gapSum = in.readOffset();
                     b.gapSquares = Double.longBitsToDouble(in.readLong());
                 }
                 int statuses = in.readCount(Bucket.MAX_STATUSES);
@@ -159,14 +198,14 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
             int samples = in.readCount(SamplePaths.KEPT);
             for (int i = 0; i < samples; i++) {
                 String path = in.readString();
-                long at = lastSeen - in.readVar();
+                long at = Math.subtractExact(lastSeen, in.readOffset());
                 w.samples().restore(new SamplePaths.Sample(path, at, in.readInt()));
             }
             w.buckets().addAll(buckets);
             quiet.forEach(e -> w.quiet(e.getKey(), e.getValue()));
             w.restore(geo, lastSeen, lastAgent, sampledAt);
             return w;
-        } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException | IllegalArgumentException e) {
+        } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException | IllegalArgumentException | ArithmeticException e) {
             throw new SerializationException("cannot read a client window from " + topic + " (" + data.length + " bytes): " + e, e);
         }
     }
@@ -190,7 +229,7 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
         int n = in.readCount(keys.capacity());
         for (int i = 0; i < n; i++) {
             long key = in.readLong();
-            keys.restore(key, lastSeen - in.readVar());
+            keys.restore(key, Math.subtractExact(lastSeen, in.readOffset()));
         }
     }
 
@@ -317,6 +356,15 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
                 }
             }
             throw new SerializationException("malformed variable-length number in a client window");
+        }
+
+        /** A difference or an offset: never negative in what a writer writes. */
+        long readOffset() {
+            long v = readVar();
+            if (v < 0) {
+                throw new SerializationException("negative offset in a client window");
+            }
+            return v;
         }
 
         int readInt() {

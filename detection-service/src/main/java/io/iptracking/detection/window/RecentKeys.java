@@ -24,7 +24,7 @@ final class RecentKeys {
         }
     });
 
-    private final int capacity;
+    private int capacity;
     private long[] keys;
     private long[] lastAt;
     private int size;
@@ -112,6 +112,11 @@ final class RecentKeys {
 
     int capacity() {
         return capacity;
+    }
+
+    /** Raises the capacity (never lowers it: what is kept stays). */
+    void grow(int to) {
+        capacity = Math.max(capacity, to);
     }
 
     long key(int i) {

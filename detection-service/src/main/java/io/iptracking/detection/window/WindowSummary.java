@@ -11,7 +11,8 @@ import java.util.Map;
  * @param distinctPaths distinct paths, exact up to the window's capacity for them
  * @param distinctAgents distinct user agents (no user agent counts as one), exact up to the capacity
  * @param agentChanges how often the user agent differs from the previous request's
- * @param meanGapMs mean time between consecutive requests, 0 with fewer than two
+ * @param meanGapMs mean time between consecutive requests (a request's gap to the one before it counts
+ *     when that one lies within the window ending with it), 0 with fewer than two
  * @param gapVariation coefficient of variation of those gaps (standard deviation / mean); 0 with fewer
  *     than three requests or when all arrive at once
  * @param statusCounts requests per status (up to four distinct statuses per bucket are broken down);

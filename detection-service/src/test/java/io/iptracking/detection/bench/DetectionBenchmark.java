@@ -237,7 +237,7 @@ public final class DetectionBenchmark {
             for (int i = 0; i < perHour; i++) {
                 long at = 1_780_000_000_000L + i * hour / perHour;
                 w.add(new RequestFacts(at, i % 3 == 0 ? 404 : i % 3 == 1 ? 401 : 500, "/" + "p".repeat(2_030) + i,
-                        "x".repeat(490) + i, false, true, false), counting, Geo.UNKNOWN, at - hour - p.window().grace().toMillis());
+                        "x".repeat(490) + i, false, true, false), counting, Geo.UNKNOWN, at - hour - p.window().grace().toMillis(), p.window().buckets());
             }
             System.out.printf(Locale.ROOT, "| %,d | %,d |%n", perHour, serde.serialize("t", w).length);
         }

@@ -117,6 +117,11 @@ public final class Replay {
         }
 
         @Override
+        public long approximateSize() {
+            return map.size();
+        }
+
+        @Override
         public Cidr scan(Cidr after, int limit, BiConsumer<Cidr, ClientWindow> visitor) {
             Cidr last = null;
             int visited = 0;

@@ -22,9 +22,9 @@ class ClientWindowSerdeTest {
     static ClientWindow sample() {
         ClientWindow w = new ClientWindow(MINUTE, 128);
         Geo geo = new Geo("DE", "Germany", "Berlin", 52.5, 13.4, 3320L, "Telekom", false);
-        w.add(new RequestFacts(T0, 200, "/shop", "curl/8", false, false, false), COUNTING, geo, Long.MIN_VALUE);
-        w.add(new RequestFacts(T0 + 1_500, 401, "/login", "curl/8", false, true, false), COUNTING, geo, Long.MIN_VALUE);
-        w.add(new RequestFacts(T0 + 61_000, 404, "/.env", null, false, true, false), COUNTING, geo, Long.MIN_VALUE);
+        w.add(new RequestFacts(T0, 200, "/shop", "curl/8", false, false, false), COUNTING, geo, Long.MIN_VALUE, 60);
+        w.add(new RequestFacts(T0 + 1_500, 401, "/login", "curl/8", false, true, false), COUNTING, geo, Long.MIN_VALUE, 60);
+        w.add(new RequestFacts(T0 + 61_000, 404, "/.env", null, false, true, false), COUNTING, geo, Long.MIN_VALUE, 60);
         w.quiet(FlagRule.SENSITIVE_PATH, T0 + 3_600_000);
         w.sampledAt(T0 + 61_000);
         return w;
@@ -72,6 +72,17 @@ class ClientWindowSerdeTest {
             assertThatThrownBy(() -> SERDE.deserialize("t", Arrays.copyOf(bytes, length))).as("%d bytes", length)
                     .isInstanceOf(SerializationException.class);
         }
+    }
+
+    @Test
+    void aForgedNegativeOffsetIsRefusedAndTheStoreReadsAnUnreadableWindowAsAbsent() {
+        // Format, bucket width, three longs, an empty geo, no cool-down, one bucket at index 0, then a
+        // second bucket whose index delta is negative (a ten-byte variable-length -1).
+        byte[] forged = HexFormat.of().parseHex("02e0d403" + "00".repeat(24) + "00".repeat(8) + "00" + "02" + "00".repeat(8)
+                + "00" + "01" + "00" + "00" + "00" + "ffffffffffffffffff01" + "01");
+        assertThatThrownBy(() -> SERDE.deserialize("t", forged)).isInstanceOf(SerializationException.class);
+        assertThat(ClientWindowSerde.forStore().deserialize("t", forged)).isNull();
+        assertThat(ClientWindowSerde.forStore().deserialize("t", SERDE.serialize("t", sample()))).isNotNull();
     }
 
     @Test

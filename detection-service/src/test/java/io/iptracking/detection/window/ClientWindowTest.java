@@ -23,9 +23,9 @@ class ClientWindowTest {
     @Test
     void countsTheRequestsOfTheBucketsThatEndWithTheLatest() {
         ClientWindow w = new ClientWindow(MINUTE, 128);
-        w.add(get(T0, "/a", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
-        w.add(get(T0 + 30 * MINUTE, "/b", 404, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
-        w.add(get(T0 + 60 * MINUTE - 1, "/b", 401, "other"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.add(get(T0, "/a", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        w.add(get(T0 + 30 * MINUTE, "/b", 404, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        w.add(get(T0 + 60 * MINUTE - 1, "/b", 401, "other"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
         WindowSummary s = w.summary(BUCKETS);
         assertThat(s.requests()).isEqualTo(3);
         assertThat(s.firstAt()).isEqualTo(T0);
@@ -41,7 +41,7 @@ class ClientWindowTest {
         assertThat(s.meanGapMs()).isEqualTo((60 * MINUTE - 1) / 2.0);
 
         // One more request in the next bucket: T0's bucket leaves the window, with its path.
-        w.add(get(T0 + 60 * MINUTE, "/c", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.add(get(T0 + 60 * MINUTE, "/c", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
         WindowSummary next = w.summary(BUCKETS);
         assertThat(next.requests()).isEqualTo(3);
         assertThat(next.firstAt()).isEqualTo(T0 + 30 * MINUTE);
@@ -49,10 +49,38 @@ class ClientWindowTest {
     }
 
     @Test
+    void theGapToARequestOutsideTheWindowIsNotCounted() {
+        ClientWindow w = new ClientWindow(MINUTE, 128);
+        w.add(get(T0, "/a", 200, "one"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        w.add(get(T0 + 180 * MINUTE, "/a", 200, "other"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        WindowSummary s = w.summary(BUCKETS);
+        assertThat(s.requests()).isEqualTo(1);
+        assertThat(s.meanGapMs()).isZero();
+        assertThat(s.agentChanges()).isZero();
+        w.add(get(T0 + 181 * MINUTE, "/a", 200, "third"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        assertThat(w.summary(BUCKETS).meanGapMs()).isEqualTo(MINUTE);
+        assertThat(w.summary(BUCKETS).agentChanges()).isEqualTo(1);
+    }
+
+    @Test
+    void endedCoolDownsAreDroppedAndAThresholdRaisedLaterGrowsThePathSet() {
+        ClientWindow w = new ClientWindow(MINUTE, 128);
+        w.quiet(FlagRule.SCANNING, T0 + 10);
+        w.add(get(T0 + 10, "/a", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        assertThat(w.quietUntil()).isEmpty();
+        w.growPathCapacity(300);
+        for (int i = 0; i < 400; i++) {
+            w.add(get(T0 + 20 + i, "/p/" + i, 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        }
+        assertThat(w.summary(BUCKETS).distinctPaths()).isEqualTo(300);
+        assertThat(SERDE.deserialize("t", SERDE.serialize("t", w)).pathCapacity()).isEqualTo(300);
+    }
+
+    @Test
     void aLateRequestCountsInItsOwnBucketAndMovesNothingElse() {
         ClientWindow w = new ClientWindow(MINUTE, 128);
-        w.add(get(T0 + 10 * MINUTE, "/a", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
-        w.add(get(T0 + 5 * MINUTE, "/late", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.add(get(T0 + 10 * MINUTE, "/a", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        w.add(get(T0 + 5 * MINUTE, "/late", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
         assertThat(w.lastSeen()).isEqualTo(T0 + 10 * MINUTE);
         WindowSummary s = w.summary(BUCKETS);
         assertThat(s.requests()).isEqualTo(2);
@@ -64,9 +92,9 @@ class ClientWindowTest {
     @Test
     void forgetsWhatLeftTheRetentionButKeepsCoolDowns() {
         ClientWindow w = new ClientWindow(MINUTE, 128);
-        w.add(get(T0, "/a", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.add(get(T0, "/a", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
         w.quiet(FlagRule.HIGH_VOLUME, T0 + 120 * MINUTE);
-        w.add(get(T0 + 90 * MINUTE, "/b", 200, "ua"), COUNTING, Geo.UNKNOWN, T0 + 25 * MINUTE);
+        w.add(get(T0 + 90 * MINUTE, "/b", 200, "ua"), COUNTING, Geo.UNKNOWN, T0 + 25 * MINUTE, BUCKETS);
         assertThat(w.buckets()).hasSize(1);
         assertThat(w.samplePaths(Kind.ANY, Long.MIN_VALUE, 5)).containsExactly("/b");
         assertThat(w.isQuiet(FlagRule.HIGH_VOLUME, T0 + 119 * MINUTE)).isTrue();
@@ -78,16 +106,16 @@ class ClientWindowTest {
     @Test
     void samplePathsAreTheLatestDistinctOnesWithTheirKinds() {
         ClientWindow w = new ClientWindow(MINUTE, 128);
-        w.add(new RequestFacts(T0, 404, "/admin", "ua", false, true, false), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
-        w.add(get(T0 + 1, "/shop", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
-        w.add(get(T0 + 2, "/admin", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.add(new RequestFacts(T0, 404, "/admin", "ua", false, true, false), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        w.add(get(T0 + 1, "/shop", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        w.add(get(T0 + 2, "/admin", 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
         assertThat(w.samplePaths(Kind.ANY, T0, 5)).as("one entry per path, by its latest use").containsExactly("/admin", "/shop");
         assertThat(w.samplePaths(Kind.SENSITIVE, T0, 5)).containsExactly("/admin");
         assertThat(w.samplePaths(Kind.NOT_FOUND, T0, 5)).as("the kinds of every use").containsExactly("/admin");
         assertThat(w.samplePaths(Kind.AUTH_FAILURE, T0, 5)).isEmpty();
         assertThat(w.samplePaths(Kind.ANY, T0 + 2, 5)).as("from a time on").containsExactly("/admin");
         String longPath = "/" + "\uD83D\uDE00".repeat(60);
-        w.add(get(T0 + 3, longPath, 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+        w.add(get(T0 + 3, longPath, 200, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
         String cut = w.samplePaths(Kind.ANY, T0 + 3, 1).getFirst();
         assertThat(cut).endsWith("\u2026").hasSizeLessThanOrEqualTo(SamplePaths.MAX_CHARS + 1);
         assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - 2))).as("never inside a surrogate pair").isFalse();
@@ -97,7 +125,7 @@ class ClientWindowTest {
     void distinctCountsSaturateAtTheirCapacity() {
         ClientWindow w = new ClientWindow(MINUTE, 128);
         for (int i = 0; i < 1_000; i++) {
-            w.add(get(T0 + i, "/p/" + i, 404, "agent " + i), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE);
+            w.add(get(T0 + i, "/p/" + i, 404, "agent " + i), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
         }
         WindowSummary s = w.summary(BUCKETS);
         assertThat(s.requests()).isEqualTo(1_000);
@@ -134,7 +162,7 @@ class ClientWindowTest {
         for (int i = 0; i < perHour; i++) {
             long at = T0 + i * (60 * MINUTE) / perHour;
             w.add(new RequestFacts(at, i % 3 == 0 ? 404 : i % 3 == 1 ? 401 : 500, path + i, agent + i, false, true, false),
-                    COUNTING, Geo.UNKNOWN, at - 65 * MINUTE);
+                    COUNTING, Geo.UNKNOWN, at - 65 * MINUTE, BUCKETS);
         }
         assertThat(w.summary(BUCKETS).requests()).isEqualTo(perHour);
         assertThat(w.samplePaths(Kind.ANY, T0, 5)).allSatisfy(p -> assertThat(p).hasSizeLessThanOrEqualTo(SamplePaths.MAX_CHARS + 1));
