@@ -123,11 +123,17 @@ public final class DetectionBenchmark {
             // its instance serves the latency run. Commits are what flags wait for, and what throughput
             // pays for.
             Map<String, Double> passThrough = new HashMap<>();
+            // A pass-through and a detection run first, not counted: the JIT warms up on Kafka Streams'
+            // code and on detection's.
+            copyRate(admin, bootstrap, "100ms", produced);
+            String warmUpId = "ipt-detection-warm-up-" + UUID.randomUUID();
+            StreamsBuilderFactoryBean warmUp = detection(bootstrap, warmUpId, "100ms");
+            sustained(admin, warmUp, warmUpId, produced);
+            warmUp.stop();
             for (String commitInterval : List.of("1s", "250ms", "100ms")) {
-                String copyId = "ipt-pass-through-bench-" + UUID.randomUUID();
-                StreamsBuilderFactoryBean copy = passThrough(bootstrap, copyId, commitInterval);
-                double copied = sustained(admin, copy, copyId, produced)[1];
-                copy.stop();
+                // The better of two: the reference is what Kafka Streams can do here, and this machine is noisy.
+                double copied = Math.max(copyRate(admin, bootstrap, commitInterval, produced),
+                        copyRate(admin, bootstrap, commitInterval, produced));
                 passThrough.put(commitInterval, copied);
                 String applicationId = "ipt-detection-bench-" + UUID.randomUUID();
                 StreamsBuilderFactoryBean detection = detection(bootstrap, applicationId, commitInterval);
@@ -144,7 +150,7 @@ public final class DetectionBenchmark {
             System.out.println();
             System.out.println("Throughput (" + produced + " generated events, " + Topics.ENRICHED_REQUESTS.partitions()
                     + " partitions, one stream thread, exactly_once_v2)");
-            System.out.println("| what | events/s from start | events/s sustained | pass-through records/s (same settings) "
+            System.out.println("| what | events/s from start | events/s sustained | pass-through records/s (same settings, better of two) "
                     + "| ratio to pass-through | ratio to ConsumerPerformance fetch |");
             System.out.println("|---|---|---|---|---|---|");
             rows.forEach(System.out::println);
@@ -161,6 +167,15 @@ public final class DetectionBenchmark {
                 latencyRun.stop();
             }
         }
+    }
+
+    /** Sustained records/s of a fresh pass-through application over the whole topic. */
+    private static double copyRate(Admin admin, String bootstrap, String commitInterval, long records) throws Exception {
+        String copyId = "ipt-pass-through-bench-" + UUID.randomUUID();
+        StreamsBuilderFactoryBean copy = passThrough(bootstrap, copyId, commitInterval);
+        double copied = sustained(admin, copy, copyId, records)[1];
+        copy.stop();
+        return copied;
     }
 
     /** The topic the pass-through topology copies to. */
