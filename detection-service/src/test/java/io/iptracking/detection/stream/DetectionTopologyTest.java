@@ -428,6 +428,19 @@ class DetectionTopologyTest {
         assertThat(driver.flags(FlagRule.HIGH_VOLUME)).extracting(FlaggedIp::ip).contains(ClientIp.parse(OTHER));
     }
 
+    /**
+     * One event dated in year 9999 (a broken edge clock, a forged record) must not move the partition's
+     * stream time there: every later event would be "late" and detection of the partition would stop.
+     */
+    @Test
+    void anEventFromTheFarFutureIsDroppedAndDetectionGoesOn() {
+        driver.send(get(OTHER, Instant.parse("9999-12-31T23:59:59Z"), "/", 200));
+        spread(IP, MAX_REQUESTS + 1, T0, T0.plusSeconds(60), "/shop", 200);
+        assertThat(driver.flags(FlagRule.HIGH_VOLUME)).singleElement().satisfies(f -> assertThat(f.ip()).isEqualTo(ClientIp.parse(IP)));
+        assertThat(driver.lateDropped()).isZero();
+        assertThat(driver.clientStore().get(Cidr.parse(OTHER + "/32"))).as("the future event was not counted").isNull();
+    }
+
     private long requestsOf(String ip) {
         return driver.clientStore().get(Cidr.parse(ip + "/32")).summary(DEFAULTS.window().buckets()).requests();
     }
