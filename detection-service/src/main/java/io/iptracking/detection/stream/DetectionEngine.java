@@ -106,9 +106,14 @@ public final class DetectionEngine {
         return flags;
     }
 
-    /** At most once per maintenance interval per client: its window's features into its population slot. */
+    /**
+     * At most once per maintenance interval per client: its window's features into its population slot.
+     * A client a rule has flagged (in a cool-down) is left out: what the model learns as normal should
+     * not include what the rules already call abuse.
+     */
     private void sample(Cidr client, ClientWindow window, long t) {
-        if (window.sampledAt() != Long.MIN_VALUE && t - window.sampledAt() < sampleEveryMs) {
+        if (window.sampledAt() != Long.MIN_VALUE && t - window.sampledAt() < sampleEveryMs
+                || window.isQuietForAnyBut(null, t)) {
             return;
         }
         double[] features = detector.populationSample(window.summary(windowBuckets));

@@ -8,7 +8,11 @@ import java.util.Arrays;
  */
 final class Bucket {
 
-    /** Distinct statuses counted per bucket; further ones count in every measure but not in the status breakdown. */
+    /**
+     * Distinct statuses counted per bucket; further ones count in every measure but not in the status
+     * breakdown, except that a 4xx or 5xx replaces a 1xx-3xx status that came first (so a client cannot
+     * hide its failures from a flag's evidence behind a few successful statuses).
+     */
     static final int MAX_STATUSES = 4;
 
     /** {@code floor(eventTime / bucketWidth)}. */
@@ -46,6 +50,14 @@ final class Bucket {
             statusCounts = Arrays.copyOf(statusCounts, statusCounts.length + 1);
             statuses[statuses.length - 1] = (short) status;
             statusCounts[statusCounts.length - 1] = 1;
+        } else if (status >= 400) {
+            for (int i = 0; i < statuses.length; i++) {
+                if (statuses[i] < 400) {
+                    statuses[i] = (short) status;
+                    statusCounts[i] = 1;
+                    return;
+                }
+            }
         }
     }
 }

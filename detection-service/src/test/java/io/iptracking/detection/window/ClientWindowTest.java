@@ -49,6 +49,20 @@ class ClientWindowTest {
     }
 
     @Test
+    void failuresAreNotHiddenFromTheStatusBreakDownBehindEarlierSuccesses() {
+        ClientWindow w = new ClientWindow(MINUTE, 128);
+        int[] first = {200, 301, 302, 304};
+        for (int i = 0; i < first.length; i++) {
+            w.add(get(T0 + i, "/a", first[i], "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        }
+        for (int i = 0; i < 30; i++) {
+            w.add(get(T0 + 10 + i, "/login", 401, "ua"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
+        }
+        assertThat(w.statusCounts(BUCKETS)).containsEntry(401, 30L).hasSize(Bucket.MAX_STATUSES);
+        assertThat(w.summary(BUCKETS).authFailures()).isEqualTo(30);
+    }
+
+    @Test
     void theGapToARequestOutsideTheWindowIsNotCounted() {
         ClientWindow w = new ClientWindow(MINUTE, 128);
         w.add(get(T0, "/a", 200, "one"), COUNTING, Geo.UNKNOWN, Long.MIN_VALUE, BUCKETS);
