@@ -125,9 +125,9 @@ class AdminConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    BlocklistTopic blocklistTopic(AdminProperties p, KafkaProperties kafka) {
+    BlocklistTopic blocklistTopic(KafkaProperties kafka, Clock clock) {
         return new KafkaBlocklistTopic(Topics.BLOCKLIST, kafka.buildProducerProperties(), kafka.buildConsumerProperties(),
-                kafka.getAdmin().getOperationTimeout());
+                kafka.getAdmin().getOperationTimeout(), clock);
     }
 
     @Bean(destroyMethod = "close")

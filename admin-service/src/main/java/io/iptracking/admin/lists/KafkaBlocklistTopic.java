@@ -31,6 +31,7 @@ public final class KafkaBlocklistTopic implements BlocklistTopic {
     private final Topic<Cidr, ListEntry> topic;
     private final Map<String, Object> consumerConfig;
     private final Duration timeout;
+    private final Clock clock;
     private final DefaultKafkaProducerFactory<Cidr, ListEntry> producers;
     private final KafkaTemplate<Cidr, ListEntry> template;
 
@@ -39,7 +40,8 @@ public final class KafkaBlocklistTopic implements BlocklistTopic {
      *     {@code KafkaProperties.buildProducerProperties()} and {@code buildConsumerProperties()})
      */
     public KafkaBlocklistTopic(Topic<Cidr, ListEntry> topic, Map<String, Object> producerConfig,
-            Map<String, Object> consumerConfig, Duration timeout) {
+            Map<String, Object> consumerConfig, Duration timeout, Clock clock) {
+        this.clock = clock;
         this.topic = topic;
         this.consumerConfig = Map.copyOf(consumerConfig);
         this.timeout = timeout;
@@ -87,7 +89,7 @@ public final class KafkaBlocklistTopic implements BlocklistTopic {
     public Snapshot read() {
         // Unreadable CIDRs are published again from the table.
         ListTopicSnapshot state = new ListTopicSnapshot();
-        try (ListFeed feed = new ListFeed(topic, state, consumerConfig, "admin-blocklist-reconciler", Clock.systemUTC())) {
+        try (ListFeed feed = new ListFeed(topic, state, consumerConfig, "admin-blocklist-reconciler", clock)) {
             feed.start();
             if (!feed.awaitCaughtUp(timeout)) {
                 throw new BlocklistUnavailableException("could not read " + topic.name() + " to its end within " + timeout, null);

@@ -1,6 +1,5 @@
 package io.iptracking.detection.rules;
 
-import io.iptracking.common.event.FlagRule;
 import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.anomaly.AnomalyScore;
 import io.iptracking.detection.anomaly.Feature;
@@ -24,10 +23,6 @@ final class AnomalyRule {
 
     AnomalyRule(DetectionProperties.Anomaly settings) {
         this.settings = settings;
-    }
-
-    FlagRule id() {
-        return FlagRule.ANOMALY;
     }
 
     Optional<Finding> evaluate(Rule.Observation o, PopulationModel model) {

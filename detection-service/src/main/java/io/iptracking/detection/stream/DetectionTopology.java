@@ -51,7 +51,7 @@ public final class DetectionTopology {
     /** Adds detection's nodes and store to {@code topology}. */
     public static void addTo(Topology topology, DetectionProperties properties, Clock clock, DetectionListener listener) {
         // Earliest: a new deployment reads the retained traffic, so its windows are full at once.
-        topology.addSource(AutoOffsetReset.earliest(), SOURCE, new EdgeTimestamp(), Topics.ENRICHED_REQUESTS.keySerde().deserializer(),
+        topology.addSource(AutoOffsetReset.earliest(), SOURCE, new EdgeTimestamp(clock), Topics.ENRICHED_REQUESTS.keySerde().deserializer(),
                 Topics.ENRICHED_REQUESTS.valueSerde().deserializer(), Topics.ENRICHED_REQUESTS.name());
         topology.addProcessor(PROCESSOR, () -> new DetectionProcessor(properties, clock, listener), SOURCE);
         // Persistent and logged: the stores survive restarts locally and move with their partition

@@ -17,14 +17,10 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  */
 final class EdgeTimestamp implements TimestampExtractor {
 
-    /** How far ahead of this instance's clock an event may be dated: clock skew between machines. */
+    /** How far ahead of this instance's clock (the topology's {@link Clock}) an event may be dated: clock skew between machines. */
     static final Duration MAX_AHEAD = Duration.ofMinutes(5);
 
     private final Clock clock;
-
-    EdgeTimestamp() {
-        this(Clock.systemUTC());
-    }
 
     EdgeTimestamp(Clock clock) {
         this.clock = clock;

@@ -206,7 +206,7 @@ public final class ClientWindow {
             lastAt = 0;
         }
         return new WindowSummary(firstAt, lastAt, requests, paths.countSince(from), sensitive, authFailures, notFound,
-                errors, withStatus, agents.countSince(from), agentChanges, mean, variation, Map.of());
+                errors, withStatus, agents.countSince(from), agentChanges, mean, variation);
     }
 
     /** Requests per status in the window of {@code windowBuckets} buckets that ends with the latest request. */

@@ -1,7 +1,5 @@
 package io.iptracking.detection.window;
 
-import java.util.Map;
-
 /**
  * What one client did in one window ({@link ClientWindow#summary(int)}): the counts behind a flag's
  * evidence, the activity endpoint and the anomaly features.
@@ -15,8 +13,6 @@ import java.util.Map;
  *     when that one lies within the window ending with it), 0 with fewer than two
  * @param gapVariation coefficient of variation of those gaps (standard deviation / mean); 0 with fewer
  *     than three requests or when all arrive at once
- * @param statusCounts requests per status (up to four distinct statuses per bucket are broken down);
- *     empty unless asked for ({@link ClientWindow#statusCounts(int)})
  */
 public record WindowSummary(
         long firstAt,
@@ -31,6 +27,5 @@ public record WindowSummary(
         long distinctAgents,
         long agentChanges,
         double meanGapMs,
-        double gapVariation,
-        Map<Integer, Long> statusCounts) {
+        double gapVariation) {
 }

@@ -206,15 +206,7 @@ public final class DetectionBenchmark {
      */
     private static StreamsBuilderFactoryBean passThrough(String bootstrap, String applicationId, String commitInterval)
             throws Exception {
-        Path state = Files.createTempDirectory(Path.of("target"), "pass-through-bench-");
-        DetectionProperties p = TestProperties.with(Map.of(
-                "detection.kafka.application-id", applicationId,
-                "detection.kafka.state-dir", state.toString(),
-                "detection.kafka.commit-interval", commitInterval));
-        KafkaProperties kafka = new KafkaProperties();
-        kafka.setBootstrapServers(List.of(bootstrap));
-        StreamsBuilderFactoryBean copy = StreamsSetup.application("pass-through", StreamsSettings.of(p, kafka, new DeadLetters()),
-                topology -> {
+        return application("pass-through", bootstrap, applicationId, commitInterval, (topology, p) -> {
                     topology.addSource("requests", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                             Topics.ENRICHED_REQUESTS.name());
                     topology.addProcessor("copy", () -> new Processor<byte[], byte[], byte[], byte[]>() {
@@ -231,10 +223,7 @@ public final class DetectionBenchmark {
                         }
                     }, "requests");
                     topology.addSink("copies", COPIES, new ByteArraySerializer(), new ByteArraySerializer(), "copy");
-                }, new SimpleMeterRegistry());
-        copy.afterPropertiesSet();
-        copy.afterSingletonsInstantiated();
-        return copy;
+                });
     }
 
     /** The serialized window of one client at 10, 1,000 and 100,000 requests an hour (hostile: distinct 2 KB paths, 500-character agents). */
@@ -296,19 +285,30 @@ public final class DetectionBenchmark {
 
     /** Detection as the service runs it ({@link StreamsSetup}), not started. */
     private static StreamsBuilderFactoryBean detection(String bootstrap, String applicationId, String commitInterval) throws Exception {
-        Path state = Files.createTempDirectory(Path.of("target"), "detection-bench-");
+        return application("detection", bootstrap, applicationId, commitInterval,
+                (topology, p) -> DetectionTopology.addTo(topology, p, Clock.systemUTC(), DetectionListener.NONE));
+    }
+
+    /**
+     * An application with detection's Streams settings (its own state directory under target/, the
+     * commit interval given), its topology built by {@code topology}, not started.
+     */
+    private static StreamsBuilderFactoryBean application(String name, String bootstrap, String applicationId,
+            String commitInterval, java.util.function.BiConsumer<org.apache.kafka.streams.Topology, DetectionProperties> topology)
+            throws Exception {
+        Path state = Files.createTempDirectory(Path.of("target"), name + "-bench-");
         DetectionProperties p = TestProperties.with(Map.of(
                 "detection.kafka.application-id", applicationId,
                 "detection.kafka.state-dir", state.toString(),
                 "detection.kafka.commit-interval", commitInterval));
         KafkaProperties kafka = new KafkaProperties();
         kafka.setBootstrapServers(List.of(bootstrap));
-        StreamsBuilderFactoryBean detection = StreamsSetup.application("detection", StreamsSettings.of(p, kafka, new DeadLetters()),
-                topology -> DetectionTopology.addTo(topology, p, Clock.systemUTC(), DetectionListener.NONE), new SimpleMeterRegistry());
+        StreamsBuilderFactoryBean application = StreamsSetup.application(name, StreamsSettings.of(p, kafka, new DeadLetters()),
+                t -> topology.accept(t, p), new SimpleMeterRegistry());
         // What the application context does for a bean: create the builder, then build the topology.
-        detection.afterPropertiesSet();
-        detection.afterSingletonsInstantiated();
-        return detection;
+        application.afterPropertiesSet();
+        application.afterSingletonsInstantiated();
+        return application;
     }
 
     private static void latency(String bootstrap, Admin admin, String applicationId, int ips, LabelledTraffic traffic) throws Exception {

@@ -35,7 +35,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class DetectionDriver implements AutoCloseable {
 
-    public static final Instant DETECTED_AT = Instant.parse("2026-05-04T12:00:00Z");
+    /**
+     * The driver's clock: after every event the tests send (events more than 5 minutes ahead of it are
+     * dropped as from the future), and the {@code detectedAt} of every flag.
+     */
+    public static final Instant DETECTED_AT = Instant.parse("2026-05-05T00:00:00Z");
 
     private final TopologyTestDriver driver;
     private final DeadLetters deadLetters = new DeadLetters();
