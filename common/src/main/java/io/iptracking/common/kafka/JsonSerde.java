@@ -1,6 +1,7 @@
 package io.iptracking.common.kafka;
 
 import io.iptracking.common.json.Json;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 import tools.jackson.core.JacksonException;
@@ -25,12 +26,22 @@ public final class JsonSerde<T> extends StatelessSerde<T> {
     private final Class<T> type;
     private final ObjectReader reader;
     private final ObjectWriter writer;
+    private final Function<byte[], T> canonicalReader;
 
     public JsonSerde(Class<T> type) {
+        this(type, json -> null);
+    }
+
+    /**
+     * @param canonicalReader a faster reader for the form this code writes, which returns null for
+     *     anything else (see {@link CanonicalEventReader}); data binding reads what it does not
+     */
+    JsonSerde(Class<T> type, Function<byte[], T> canonicalReader) {
         if (type == null) {
             throw new NullPointerException("JsonSerde type must not be null");
         }
         this.type = type;
+        this.canonicalReader = canonicalReader;
         this.reader = Json.mapper().readerFor(type);
         this.writer = Json.mapper().writerFor(type);
     }
@@ -58,7 +69,10 @@ public final class JsonSerde<T> extends StatelessSerde<T> {
         if (data == null) {
             return null;
         }
-        T value;
+        T value = canonicalReader.apply(data);
+        if (value != null) {
+            return value;
+        }
         try {
             value = reader.readValue(data);
         } catch (JacksonException e) {

@@ -31,7 +31,7 @@ public final class Topics {
      * the full IP.
      */
     public static final Topic<ClientIp, RequestEvent> REQUESTS = new Topic<>("ip.requests.v1",
-            IP_KEY, new JsonSerde<>(RequestEvent.class),
+            IP_KEY, new JsonSerde<>(RequestEvent.class, CanonicalEventReader::request),
             TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(7)));
 
     /**
@@ -39,7 +39,7 @@ public final class Topics {
      * network address; the value carries the full IP.
      */
     public static final Topic<ClientIp, EnrichedRequestEvent> ENRICHED_REQUESTS = new Topic<>("ip.requests.enriched.v1",
-            IP_KEY, new JsonSerde<>(EnrichedRequestEvent.class),
+            IP_KEY, new JsonSerde<>(EnrichedRequestEvent.class, CanonicalEventReader::enriched),
             TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(7)));
 
     /**

@@ -9,6 +9,8 @@ import io.iptracking.detection.anomaly.PopulationSample;
 import io.iptracking.detection.window.ClientWindow;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -127,26 +129,39 @@ final class DetectionProcessor implements Processor<ClientIp, EnrichedRequestEve
         }
     }
 
-    private record KafkaPopulationStore(KeyValueStore<Integer, PopulationSample> store) implements PopulationStore {
+    /**
+     * The population store, with its slots also held in a map: the sample is a few thousand entries
+     * per task, read whole at every refit, which should not cost a store scan and a deserialization of
+     * each slot. Loaded from the store when the task starts; every put and delete goes to both.
+     */
+    private static final class KafkaPopulationStore implements PopulationStore {
+
+        private final KeyValueStore<Integer, PopulationSample> store;
+        // Sorted as the store iterates them, so a refit sees the samples in the same order either way.
+        private final Map<Integer, PopulationSample> slots = new TreeMap<>();
+
+        KafkaPopulationStore(KeyValueStore<Integer, PopulationSample> store) {
+            this.store = store;
+            try (KeyValueIterator<Integer, PopulationSample> all = store.all()) {
+                all.forEachRemaining(e -> slots.put(e.key, e.value));
+            }
+        }
 
         @Override
         public void put(int slot, PopulationSample sample) {
             store.put(slot, sample);
+            slots.put(slot, sample);
         }
 
         @Override
         public void delete(int slot) {
             store.delete(slot);
+            slots.remove(slot);
         }
 
         @Override
         public void forEach(BiConsumer<Integer, PopulationSample> visitor) {
-            try (KeyValueIterator<Integer, PopulationSample> all = store.all()) {
-                while (all.hasNext()) {
-                    KeyValue<Integer, PopulationSample> e = all.next();
-                    visitor.accept(e.key, e.value);
-                }
-            }
+            slots.forEach(visitor);
         }
     }
 

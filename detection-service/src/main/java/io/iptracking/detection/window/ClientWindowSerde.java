@@ -2,6 +2,9 @@ package io.iptracking.detection.window;
 
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.Geo;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +66,8 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
             return null;
         }
         List<Bucket> buckets = w.buckets();
-        Output out = new Output(64 + buckets.size() * 24 + w.paths().size() * 10 + w.agents().size() * 10 + 512);
+        Output out = OUTPUT.get();
+        out.reset();
         out.writeByte(FORMAT);
         out.writeVar(w.bucketMs());
         long lastSeen = w.lastSeen();
@@ -270,13 +274,19 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
         return in.readByte() != 0 ? Double.longBitsToDouble(in.readLong()) : null;
     }
 
+    // One buffer per thread, grown to the largest window it wrote: a window is written on every
+    // request, and a new buffer each time (grown as it fills) costs more than the writing.
+    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     /** A growable byte array with the few writes the format needs. */
     private static final class Output {
-        private byte[] buf;
+        private byte[] buf = new byte[4096];
         private int pos;
 
-        Output(int capacity) {
-            buf = new byte[capacity];
+        void reset() {
+            pos = 0;
         }
 
         private void ensure(int n) {
@@ -292,9 +302,8 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
 
         void writeLong(long v) {
             ensure(8);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                buf[pos++] = (byte) (v >>> shift);
-            }
+            LONGS.set(buf, pos, v);
+            pos += 8;
         }
 
         void writeVar(long v) {
