@@ -3,6 +3,7 @@ package io.iptracking.detection.evaluation;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.testing.traffic.Actor;
 import io.iptracking.common.testing.traffic.LabelledTraffic;
 import io.iptracking.common.testing.traffic.TrafficGenerator;
@@ -21,11 +22,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Flags scored against the truth of labelled traffic, per IP: an IP counts once per rule however
- * often the rule flagged it. Precision is the share of flagged IPs that are attackers; recall the
- * share of all attacker IPs flagged; false-positive rate the share of benign IPs flagged.
+ * Flags scored against the truth of labelled traffic, per client (the network detection counts: an
+ * IPv4 address, an IPv6 /64): a client counts once per rule however often the rule flagged it, and an
+ * IPv6 rotator's hundreds of addresses are one client. Precision is the share of flagged clients that
+ * are attackers; recall the share of all attacking clients flagged; false-positive rate the share of
+ * benign clients flagged.
  */
-public record Evaluation(LabelledTraffic traffic, List<FlaggedIp> flags) {
+public record Evaluation(LabelledTraffic traffic, List<FlaggedIp> flags, Map<ClientIp, Actor> clients) {
+
+    public Evaluation(LabelledTraffic traffic, List<FlaggedIp> flags) {
+        this(traffic, flags, traffic.clients());
+    }
 
     /** The seed of the generated traffic whose figures the README quotes. */
     public static final long SEED = 20260504;
@@ -55,37 +62,48 @@ public record Evaluation(LabelledTraffic traffic, List<FlaggedIp> flags) {
         return new Evaluation(traffic, Replay.flags(properties, traffic.events()));
     }
 
-    /** Flagged IPs per rule; {@code null} key means "any rule". */
+    /** The client a flag names: its network, or the client network of its IP. */
+    private static ClientIp clientOf(FlaggedIp f) {
+        return f.network() != null ? f.network().network() : ClientNetwork.keyOf(f.ip());
+    }
+
+    /** Flagged clients per rule; {@code null} key means "any rule". */
     public Set<ClientIp> flagged(FlagRule rule) {
-        return flags.stream().filter(f -> rule == null || f.rule() == rule).map(FlaggedIp::ip).collect(Collectors.toSet());
+        return flags.stream().filter(f -> rule == null || f.rule() == rule).map(Evaluation::clientOf).collect(Collectors.toSet());
+    }
+
+    /** Clients of which kind of actor. */
+    public Set<ClientIp> clients(boolean attackers) {
+        return clients.entrySet().stream().filter(e -> e.getValue().isAttacker() == attackers).map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
     }
 
     public Row row(FlagRule rule) {
         Set<ClientIp> flagged = flagged(rule);
-        Set<ClientIp> attackers = traffic.attackers();
-        Set<ClientIp> benign = traffic.benign();
+        Set<ClientIp> attackers = clients(true);
+        Set<ClientIp> benign = clients(false);
         long tp = flagged.stream().filter(attackers::contains).count();
         long fp = flagged.stream().filter(benign::contains).count();
         Map<Actor, Long> byActor = new EnumMap<>(Actor.class);
-        for (ClientIp ip : flagged) {
-            byActor.merge(traffic.actors().get(ip), 1L, Long::sum);
+        for (ClientIp client : flagged) {
+            byActor.merge(clients.get(client), 1L, Long::sum);
         }
         return new Row(rule == null ? "any rule" : rule.name(), tp, fp, attackers.size(), benign.size(), byActor);
     }
 
-    /** Attackers that no rule flagged. */
+    /** Attacking clients that no rule flagged. */
     public Set<ClientIp> missed() {
-        Set<ClientIp> missed = new HashSet<>(traffic.attackers());
+        Set<ClientIp> missed = clients(true);
         missed.removeAll(flagged(null));
         return missed;
     }
 
-    /** Benign IPs that some rule flagged, with the rules. */
+    /** Benign clients that some rule flagged, with the rules. */
     public Map<ClientIp, Set<FlagRule>> falsePositives() {
         Map<ClientIp, Set<FlagRule>> fps = new HashMap<>();
         for (FlaggedIp f : flags) {
-            if (!traffic.actors().get(f.ip()).isAttacker()) {
-                fps.computeIfAbsent(f.ip(), ip -> new HashSet<>()).add(f.rule());
+            if (!clients.get(clientOf(f)).isAttacker()) {
+                fps.computeIfAbsent(clientOf(f), ip -> new HashSet<>()).add(f.rule());
             }
         }
         return fps;
@@ -94,13 +112,13 @@ public record Evaluation(LabelledTraffic traffic, List<FlaggedIp> flags) {
     /** Per attacker kind: the median event time from its first request to its first flag. */
     public Map<Actor, Duration> medianTimeToFirstFlag() {
         Map<ClientIp, Instant> firstRequest = new HashMap<>();
-        traffic.events().forEach(e -> firstRequest.putIfAbsent(e.request().ip(), e.request().timestamp()));
+        traffic.events().forEach(e -> firstRequest.putIfAbsent(ClientNetwork.keyOf(e.request().ip()), e.request().timestamp()));
         Map<ClientIp, Instant> firstFlag = new HashMap<>();
         // A flag's window end is the event time of the request that raised it.
-        flags.forEach(f -> firstFlag.merge(f.ip(), f.windowEnd(), (a, b) -> a.isBefore(b) ? a : b));
+        flags.forEach(f -> firstFlag.merge(clientOf(f), f.windowEnd(), (a, b) -> a.isBefore(b) ? a : b));
         Map<Actor, List<Duration>> delays = new EnumMap<>(Actor.class);
         firstFlag.forEach((ip, at) -> {
-            Actor actor = traffic.actors().get(ip);
+            Actor actor = clients.get(ip);
             if (actor.isAttacker()) {
                 delays.computeIfAbsent(actor, a -> new ArrayList<>()).add(Duration.between(firstRequest.get(ip), at));
             }
@@ -116,7 +134,7 @@ public record Evaluation(LabelledTraffic traffic, List<FlaggedIp> flags) {
     /**
      * One row of the table.
      *
-     * @param byActor flagged IPs per actor kind
+     * @param byActor flagged clients per actor kind
      */
     public record Row(String rule, long truePositives, long falsePositives, long attackers, long benign, Map<Actor, Long> byActor) {
 
@@ -145,7 +163,7 @@ public record Evaluation(LabelledTraffic traffic, List<FlaggedIp> flags) {
     /** A Markdown table: one row per rule and one for any rule. */
     public String table() {
         StringBuilder b = new StringBuilder();
-        b.append("| rule           |    TP |    FP | precision | recall | FP rate  | flagged IPs by actor |\n");
+        b.append("| rule           |    TP |    FP | precision | recall | FP rate  | flagged clients by actor |\n");
         b.append("|----------------|-------|-------|-----------|--------|----------|----------------------|\n");
         for (FlagRule rule : FlagRule.values()) {
             if (rule != FlagRule.UNKNOWN) {
@@ -158,13 +176,14 @@ public record Evaluation(LabelledTraffic traffic, List<FlaggedIp> flags) {
 
     /** Traffic size, missed attackers, false positives and detection delays, for the report. */
     public String summary() {
-        Map<Actor, Long> ips = traffic.actors().values().stream().collect(Collectors.groupingBy(a -> a, () -> new EnumMap<>(Actor.class),
+        Map<Actor, Long> perActor = clients.values().stream().collect(Collectors.groupingBy(a -> a, () -> new EnumMap<>(Actor.class),
                 Collectors.counting()));
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%d events, %d IPs: %s%n", traffic.events().size(), traffic.actors().size(), ips));
-        b.append("missed attackers: ").append(missed().stream().map(ip -> ip + " (" + traffic.actors().get(ip) + ")").toList()).append('\n');
+        b.append(String.format(Locale.ROOT, "%d events, %d IPs, %d clients: %s%n", traffic.events().size(), traffic.actors().size(),
+                clients.size(), perActor));
+        b.append("missed attackers: ").append(missed().stream().map(ip -> ip + " (" + clients.get(ip) + ")").toList()).append('\n');
         b.append("false positives: ").append(falsePositives().entrySet().stream()
-                .map(e -> e.getKey() + " (" + traffic.actors().get(e.getKey()) + ": " + e.getValue() + ")").toList()).append('\n');
+                .map(e -> e.getKey() + " (" + clients.get(e.getKey()) + ": " + e.getValue() + ")").toList()).append('\n');
         b.append("median event time from first request to first flag: ").append(medianTimeToFirstFlag()).append('\n');
         return b.toString();
     }

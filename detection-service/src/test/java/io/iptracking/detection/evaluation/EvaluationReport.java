@@ -25,7 +25,7 @@ public final class EvaluationReport {
         List<Long> seeds = seeds(System.getProperty("eval.seeds", String.valueOf(Evaluation.SEED)));
         int users = users(System.getProperty("eval.users", String.valueOf(Evaluation.USERS)));
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
-                "| seed | attackers | benign IPs | recall (any rule) | FP rate (any rule) | ANOMALY alone: precision | recall |%n"
+                "| seed | attackers | benign clients | recall (any rule) | FP rate (any rule) | ANOMALY alone: precision | recall |%n"
                         + "|------|-----------|------------|-------------------|--------------------|--------------------------|--------|%n"));
         for (long seed : seeds) {
             long start = System.nanoTime();

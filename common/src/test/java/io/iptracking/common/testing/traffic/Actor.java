@@ -16,7 +16,12 @@ public enum Actor {
      * Probes a few well-known paths every few minutes for hours, avoiding {@code /admin} and
      * {@code /login}, below every count threshold.
      */
-    LOW_AND_SLOW_PROBER(true);
+    LOW_AND_SLOW_PROBER(true),
+    /**
+     * A scanner that sends each request from a new address of its IPv6 /64 (a host holds all 2^64 of
+     * them), so that no single address is seen twice.
+     */
+    IPV6_ROTATOR(true);
 
     private final boolean attacker;
 

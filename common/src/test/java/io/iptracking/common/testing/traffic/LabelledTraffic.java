@@ -2,6 +2,8 @@ package io.iptracking.common.testing.traffic;
 
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +13,7 @@ import java.util.stream.Collectors;
  * Generated traffic with the truth about it.
  *
  * @param events every request, in timestamp order
- * @param actors who is behind each IP
+ * @param actors who is behind each IP (an {@link Actor#IPV6_ROTATOR} is behind hundreds of them)
  */
 public record LabelledTraffic(List<EnrichedRequestEvent> events, Map<ClientIp, Actor> actors) {
 
@@ -22,6 +24,16 @@ public record LabelledTraffic(List<EnrichedRequestEvent> events, Map<ClientIp, A
 
     public Set<ClientIp> ipsOf(Actor actor) {
         return actors.entrySet().stream().filter(e -> e.getValue() == actor).map(Map.Entry::getKey).collect(Collectors.toSet());
+    }
+
+    /**
+     * Who is behind each client network ({@link ClientNetwork#keyOf}: an IPv4 address, an IPv6 /64),
+     * the unit detection counts and flags; an attacker where a network holds an attacker's address.
+     */
+    public Map<ClientIp, Actor> clients() {
+        Map<ClientIp, Actor> clients = new HashMap<>();
+        actors.forEach((ip, actor) -> clients.merge(ClientNetwork.keyOf(ip), actor, (a, b) -> a.isAttacker() ? a : b));
+        return clients;
     }
 
     public Set<ClientIp> attackers() {

@@ -6,6 +6,7 @@ import io.iptracking.common.event.Geo;
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.IpVersion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.UUID;
  * Realistic, labelled, reproducible traffic of a web shop as the edge reports it, for evaluating
  * detection: many people browsing in sessions that follow a daily rhythm (quiet at night, peaks at
  * lunch and in the evening), some signed in, a few of them logging in; a few heavy but legitimate API
- * clients; and injected attackers of four kinds ({@link Actor}). The same seed gives the same
+ * clients; and injected attackers of five kinds ({@link Actor}). The same seed gives the same
  * events, byte for byte.
  *
  * <pre>{@code
@@ -75,6 +76,7 @@ public final class TrafficGenerator {
     private int credentialStuffers = 4;
     private int scrapers = 4;
     private int lowAndSlowProbers = 4;
+    private int ipv6Rotators = 4;
     private double memberShare = 0.3;
     private double loginShare = 0.03;
     private Duration attacksAfter = Duration.ZERO;
@@ -114,6 +116,7 @@ public final class TrafficGenerator {
         this.credentialStuffers = n;
         this.scrapers = n;
         this.lowAndSlowProbers = n;
+        this.ipv6Rotators = n;
         return this;
     }
 
@@ -161,6 +164,9 @@ public final class TrafficGenerator {
         }
         for (int i = 0; i < lowAndSlowProbers; i++) {
             run.lowAndSlowProber(random.split());
+        }
+        for (int i = 0; i < ipv6Rotators; i++) {
+            run.ipv6Rotator(random.split());
         }
         run.events.sort(Comparator.comparing((EnrichedRequestEvent e) -> e.request().timestamp()));
         return new LabelledTraffic(run.events, run.actors);
@@ -316,6 +322,25 @@ public final class TrafficGenerator {
             }
         }
 
+        void ipv6Rotator(SplittableRandom r) {
+            long network = newIpv6Network();
+            Geo geo = HOSTING_GEOS[r.nextInt(HOSTING_GEOS.length)];
+            String agent = "Mozilla/5.0 zgrab/0.x";
+            int probes = 200 + r.nextInt(400);
+            long t = attackStart(r, Duration.ofHours(1));
+            long gap = 300 + r.nextInt(2000);
+            for (int i = 0; i < probes && t < until; i++) {
+                ClientIp ip;
+                do {
+                    ip = ClientIp.of(IpVersion.IPV6, network, r.nextLong());
+                } while (!used.add(ip));
+                actors.put(ip, Actor.IPV6_ROTATOR);
+                String path = i < PROBES.size() ? PROBES.get(i) : "/" + Long.toString(r.nextLong() & 0xffffffL, 36) + ".php";
+                add(ip, geo, r, t, "GET", path, 404, agent, null);
+                t += (long) (gap * (0.5 + r.nextDouble()));
+            }
+        }
+
         private void add(ClientIp ip, Geo geo, SplittableRandom r, long at, String method, String path, int status,
                 String agent, String subject) {
             if (at < from || at >= until) {
@@ -331,16 +356,7 @@ public final class TrafficGenerator {
             ClientIp ip;
             do {
                 if (addresses.nextDouble() < 0.2) {
-                    byte[] b = new byte[16];
-                    b[0] = 0x20;
-                    b[1] = 0x01;
-                    b[2] = 0x0d;
-                    b[3] = (byte) 0xb8;
-                    for (int i = 4; i < 8; i++) {
-                        b[i] = (byte) addresses.nextInt(256);
-                    }
-                    b[15] = (byte) (1 + addresses.nextInt(255));
-                    ip = ClientIp.fromBytes(b);
+                    ip = ClientIp.of(IpVersion.IPV6, newIpv6Network(), 1 + addresses.nextInt(255));
                 } else {
                     int host = addresses.nextInt(1 << 17);
                     ip = ClientIp.fromBytes(new byte[] {(byte) 198, (byte) (18 + (host >> 16)), (byte) (host >> 8), (byte) host});
@@ -348,6 +364,11 @@ public final class TrafficGenerator {
             } while (!used.add(ip));
             actors.put(ip, actor);
             return ip;
+        }
+
+        /** The upper 64 bits of an IPv6 /64 in 2001:db8::/32 (documentation addresses). */
+        private long newIpv6Network() {
+            return 0x2001_0db8_0000_0000L | (addresses.nextLong() & 0xFFFF_FFFFL);
         }
 
         /** A time in the period, more likely in busy hours: peaks at 13:00 and 20:30 UTC, lowest around 04:00. */

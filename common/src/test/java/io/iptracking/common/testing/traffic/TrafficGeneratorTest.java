@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.RequestEvent;
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +87,13 @@ class TrafficGeneratorTest {
         for (ClientIp ip : DAY.ipsOf(Actor.CREDENTIAL_STUFFER)) {
             assertThat(requestsOf(ip).stream().map(RequestEvent::userAgent).distinct().count()).isGreaterThan(1);
         }
+        // Four rotators: each request from an address of its own, all within four IPv6 /64s.
+        List<RequestEvent> rotated = requests(Actor.IPV6_ROTATOR);
+        assertThat(rotated).hasSizeGreaterThan(200);
+        assertThat(rotated.stream().map(RequestEvent::ip).distinct().count()).isEqualTo(rotated.size());
+        assertThat(rotated.stream().map(r -> Cidr.of(r.ip(), 64)).distinct().count()).isEqualTo(4);
+        assertThat(DAY.clients()).containsValue(Actor.IPV6_ROTATOR)
+                .hasSize(DAY.actors().size() - DAY.ipsOf(Actor.IPV6_ROTATOR).size() + 4);
     }
 
     @Test
