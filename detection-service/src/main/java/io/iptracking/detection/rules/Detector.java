@@ -97,8 +97,7 @@ public final class Detector {
         long t = request.at();
         WindowSummary s = window.summary(windowBuckets);
         long from = window.windowStart(windowBuckets);
-        String subject = network.isSingleAddress() ? ip.toString() : network.toString();
-        Rule.Observation o = new Rule.Observation(subject, request, s, windowSize, counting,
+        Rule.Observation o = new Rule.Observation(network, ip, request, s, windowSize, counting,
                 kind -> window.samplePaths(kind, from, SAMPLE_PATHS));
         List<FlaggedIp> flags = new ArrayList<>(1);
         for (Rule rule : rules) {

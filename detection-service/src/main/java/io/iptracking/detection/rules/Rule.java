@@ -1,6 +1,8 @@
 package io.iptracking.detection.rules;
 
 import io.iptracking.common.event.FlagRule;
+import io.iptracking.common.ip.Cidr;
+import io.iptracking.common.ip.ClientIp;
 import io.iptracking.detection.window.Counting;
 import io.iptracking.detection.window.Kind;
 import io.iptracking.detection.window.RequestFacts;
@@ -29,13 +31,19 @@ public interface Rule {
     /**
      * What a rule looks at.
      *
-     * @param subject how the reason names the client: its address, or its network
+     * @param network the client the window counts
+     * @param ip the address that sent the request
      * @param request the request just counted
      * @param window the client's window that ends with its latest request
      * @param windowSize the window's nominal length, for the reason
      * @param samples recent distinct paths of a kind of request within the window, most recent first
      */
-    record Observation(String subject, RequestFacts request, WindowSummary window, Duration windowSize, Counting counting,
-            Function<Kind, List<String>> samples) {
+    record Observation(Cidr network, ClientIp ip, RequestFacts request, WindowSummary window, Duration windowSize,
+            Counting counting, Function<Kind, List<String>> samples) {
+
+        /** How a reason names the client: its address, or its network. Written only when a rule fires. */
+        public String subject() {
+            return network.isSingleAddress() ? ip.toString() : network.toString();
+        }
     }
 }

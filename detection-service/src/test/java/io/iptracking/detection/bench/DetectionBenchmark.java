@@ -9,6 +9,7 @@ import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.testing.TestKafka;
+import io.iptracking.common.testing.ThreadCpu;
 import io.iptracking.common.testing.traffic.LabelledTraffic;
 import io.iptracking.common.testing.traffic.TrafficGenerator;
 import io.iptracking.detection.DetectionProperties;
@@ -128,7 +129,7 @@ public final class DetectionBenchmark {
             copyRate(admin, bootstrap, "100ms", produced);
             String warmUpId = "ipt-detection-warm-up-" + UUID.randomUUID();
             StreamsBuilderFactoryBean warmUp = detection(bootstrap, warmUpId, "100ms");
-            sustained(admin, warmUp, warmUpId, produced);
+            sustained("detection warm-up", admin, warmUp, warmUpId, produced);
             warmUp.stop();
             for (String commitInterval : List.of("1s", "250ms", "100ms")) {
                 // The better of two: the reference is what Kafka Streams can do here, and this machine is noisy.
@@ -137,7 +138,7 @@ public final class DetectionBenchmark {
                 passThrough.put(commitInterval, copied);
                 String applicationId = "ipt-detection-bench-" + UUID.randomUUID();
                 StreamsBuilderFactoryBean detection = detection(bootstrap, applicationId, commitInterval);
-                double[] pace = sustained(admin, detection, applicationId, produced);
+                double[] pace = sustained("detection, commit.interval " + commitInterval, admin, detection, applicationId, produced);
                 rows.add(String.format(Locale.ROOT, "| detection, commit.interval %s | %.0f | %.0f | %.0f | %.2f | %.3f |",
                         commitInterval, pace[0], pace[1], copied, pace[1] / copied, pace[1] / refRates[1]));
                 if (commitInterval.equals("100ms")) {
@@ -173,7 +174,7 @@ public final class DetectionBenchmark {
     private static double copyRate(Admin admin, String bootstrap, String commitInterval, long records) throws Exception {
         String copyId = "ipt-pass-through-bench-" + UUID.randomUUID();
         StreamsBuilderFactoryBean copy = passThrough(bootstrap, copyId, commitInterval);
-        double copied = sustained(admin, copy, copyId, records)[1];
+        double copied = sustained("pass-through, commit.interval " + commitInterval, admin, copy, copyId, records)[1];
         copy.stop();
         return copied;
     }
@@ -181,21 +182,29 @@ public final class DetectionBenchmark {
     /** The topic the pass-through topology copies to. */
     private static final String COPIES = "bench.copies";
 
-    /** Starts an application and waits until it has committed {@code records}; returns records/s from start and sustained. */
-    private static double[] sustained(Admin admin, StreamsBuilderFactoryBean application, String applicationId, long records) {
+    /**
+     * Starts an application and waits until it has committed {@code records}; returns records/s from
+     * start and sustained, and prints the CPU time per record by kind of thread while sustained.
+     */
+    private static double[] sustained(String label, Admin admin, StreamsBuilderFactoryBean application, String applicationId, long records) {
         long start = System.nanoTime();
         application.start();
-        long[] progress = {0}; // when the first offsets were committed
+        long[] progress = {0, 0}; // when the first offsets were committed, and how many
+        ThreadCpu[] cpu = {null};
         // Polled every 50 ms: the time it takes is the figure.
         await("all events committed").atMost(Duration.ofMinutes(15)).pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(50)).until(() -> {
                     long committed = committed(admin, applicationId);
                     if (committed > 0 && progress[0] == 0) {
                         progress[0] = System.nanoTime();
+                        progress[1] = committed;
+                        cpu[0] = ThreadCpu.start();
                     }
                     return committed >= records;
                 });
         long done = System.nanoTime();
+        System.out.println("CPU per record, " + label + ": "
+                + cpu[0].perRecord(Math.max(1, records - progress[1])));
         return new double[] {records / ((done - start) / 1e9), records / ((done - progress[0]) / 1e9)};
     }
 
@@ -274,7 +283,7 @@ public final class DetectionBenchmark {
         long produced = produce(bootstrap, events);
         String applicationId = "ipt-detection-heavy-" + UUID.randomUUID();
         StreamsBuilderFactoryBean detection = detection(bootstrap, applicationId, "100ms");
-        double[] pace = sustained(admin, detection, applicationId, produced);
+        double[] pace = sustained("detection, heavy-hitter mix", admin, detection, applicationId, produced);
         detection.stop();
         System.out.printf(Locale.ROOT, "Heavy-hitter mix (%,d events: %d clients with most of them among %,d), commit.interval 100ms%n",
                 produced, heavy, light);
