@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -32,7 +33,8 @@ import org.springframework.core.env.StandardEnvironment;
  * <p>A documented variable outranks {@code application.yml}; Spring's own sources for the same
  * property outrank it (command-line arguments, system properties, and Spring's own name for the
  * variable, e.g. {@code INGEST_TRAFFIC_PORT}). A bad value fails start-up with a message that names
- * the property and the variable it came from.
+ * the property and the variable it came from, and so does a variable an earlier version read
+ * ({@link #RETIRED}).
  */
 public final class EnvironmentVariables implements EnvironmentPostProcessor, Ordered {
 
@@ -41,6 +43,19 @@ public final class EnvironmentVariables implements EnvironmentPostProcessor, Ord
 
     /** The property source that holds the variables' values. */
     public static final String PROPERTY_SOURCE = "documentedEnvironmentVariables";
+
+    private static final String ONE_LIST = "set SENSITIVE_PATHS instead: one list serves detection's SENSITIVE_PATH rule"
+            + " and admin's reports";
+
+    /**
+     * Variables that earlier versions read, with what to do instead. A service that finds one set
+     * refuses to start ({@link RetiredVariableException}) rather than run without the setting the
+     * operator meant.
+     */
+    static final Map<String, String> RETIRED = Map.of(
+            "DETECTION_SENSITIVE_PATHS", ONE_LIST,
+            "ADMIN_SENSITIVE_PATHS", ONE_LIST,
+            "DETECTION_MAX_REQUESTS_PER_IP", "remove it: a client's window is bounded whatever the client sends");
 
     private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]*");
     private static final Pattern PROPERTY = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*");
@@ -53,6 +68,11 @@ public final class EnvironmentVariables implements EnvironmentPostProcessor, Ord
                 .get(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
         if (names.isEmpty() || variables == null) {
             return;
+        }
+        for (Map.Entry<String, String> retired : new TreeMap<>(RETIRED).entrySet()) {
+            if (variables.getProperty(retired.getKey()) != null) {
+                throw new RetiredVariableException(retired.getKey(), retired.getValue());
+            }
         }
         Map<String, Object> values = new LinkedHashMap<>();
         names.forEach((variable, property) -> {

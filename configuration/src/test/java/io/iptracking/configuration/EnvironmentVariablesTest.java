@@ -6,14 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** The documented variables of {@code environment-variables.properties} (the test one names TEST_PORT and TEST_NAME). */
+@ExtendWith(OutputCaptureExtension.class)
 class EnvironmentVariablesTest {
 
     @Test
@@ -65,6 +70,35 @@ class EnvironmentVariablesTest {
         Map<String, String> same = new LinkedHashMap<>();
         EnvironmentVariables.parse("A=a.b\nA=a.b", "f", same);
         assertThat(same).containsExactly(Map.entry("A", "a.b"));
+    }
+
+    @Test
+    void aVariableAnEarlierVersionReadStopsStartUpAndSaysWhatToDoInstead() {
+        assertThatThrownBy(() -> environment(Map.of("TEST_PORT", "9999", "DETECTION_SENSITIVE_PATHS", "/admin/**"), Map.of()))
+                .isInstanceOf(RetiredVariableException.class)
+                .hasMessage("The environment variable DETECTION_SENSITIVE_PATHS is no longer read: set SENSITIVE_PATHS instead:"
+                        + " one list serves detection's SENSITIVE_PATH rule and admin's reports.");
+        for (String retired : EnvironmentVariables.RETIRED.keySet()) {
+            assertThatThrownBy(() -> environment(Map.of(retired, ""), Map.of())).as(retired)
+                    .isInstanceOf(RetiredVariableException.class).hasMessageContaining(retired);
+        }
+    }
+
+    @Test
+    void aServiceWithARetiredVariableFailsToStartWithTheReasonAndNoStackTrace(CapturedOutput output) {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of("DETECTION_MAX_REQUESTS_PER_IP", "5000")));
+        SpringApplication application = new SpringApplication(Object.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setEnvironment(env);
+
+        assertThatThrownBy(application::run).isInstanceOf(RetiredVariableException.class);
+        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")
+                .contains("The environment variable DETECTION_MAX_REQUESTS_PER_IP is no longer read")
+                .contains("In the environment or .env: remove it")
+                .doesNotContain("at io.iptracking.configuration.EnvironmentVariables");
     }
 
     /** An environment with these process variables and, last, an application file with these properties. */
