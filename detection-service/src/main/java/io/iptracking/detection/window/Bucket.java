@@ -33,6 +33,12 @@ final class Bucket {
     double gapSquares;
     short[] statuses = new short[0];
     int[] statusCounts = new int[0];
+    /**
+     * The bucket's counts as {@link ClientWindowSerde} writes them, kept until they change: a window is
+     * written on every request of its client, and of its buckets only the newest usually changed.
+     * Null when not written yet or changed since; whoever changes a count clears it.
+     */
+    byte[] encoding;
 
     Bucket(long index) {
         this.index = index;

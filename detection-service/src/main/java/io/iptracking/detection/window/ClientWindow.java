@@ -45,6 +45,8 @@ public final class ClientWindow {
     private final SamplePaths samples = new SamplePaths();
     private final EnumMap<FlagRule, Long> quietUntil = new EnumMap<>(FlagRule.class);
     private Geo geo = Geo.UNKNOWN;
+    /** {@link #geo} as the serde writes it, kept while it does not change (see {@link Bucket#encoding}). */
+    private byte[] geoEncoding;
     private long lastSeen = Long.MIN_VALUE;
     private long lastAgent;
     private long sampledAt = Long.MIN_VALUE;
@@ -77,6 +79,7 @@ public final class ClientWindow {
         long at = r.at();
         forgetCoolDownsEndedBy(at);
         Bucket b = bucket(Math.floorDiv(at, bucketMs));
+        b.encoding = null;
         b.requests++;
         b.firstAt = Math.min(b.firstAt, at);
         b.lastAt = Math.max(b.lastAt, at);
@@ -114,7 +117,10 @@ public final class ClientWindow {
             }
             lastSeen = at;
             lastAgent = agent;
-            geo = seenFrom;
+            if (!seenFrom.equals(geo)) {
+                geo = seenFrom;
+                geoEncoding = null;
+            }
         }
         paths.touch(RecentKeys.digest(r.path()), at);
         agents.touch(agent, at);
@@ -255,10 +261,10 @@ public final class ClientWindow {
 
     /**
      * A rough count of the heap this window holds, for the cache of recently active clients: a full
-     * window (every bucket, every set full) is about 15 KB.
+     * window (every bucket, every set full) is about 20 KB.
      */
     public int heapBytes() {
-        return 512 + buckets.size() * 96 + (paths.size() + agents.size()) * 16 + samples.all().size() * 256;
+        return 640 + buckets.size() * 160 + (paths.size() + agents.size()) * 16 + samples.all().size() * 256;
     }
 
     /** True while {@code rule} must not flag this client again. */
@@ -327,8 +333,17 @@ public final class ClientWindow {
         return lastAgent;
     }
 
+    byte[] geoEncoding() {
+        return geoEncoding;
+    }
+
+    void geoEncoding(byte[] encoding) {
+        this.geoEncoding = encoding;
+    }
+
     void restore(Geo geo, long lastSeen, long lastAgent, long sampledAt) {
         this.geo = geo;
+        this.geoEncoding = null;
         this.lastSeen = lastSeen;
         this.lastAgent = lastAgent;
         this.sampledAt = sampledAt;

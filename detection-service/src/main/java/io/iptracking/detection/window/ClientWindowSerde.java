@@ -74,7 +74,15 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
         out.writeLong(lastSeen);
         out.writeLong(w.lastAgent());
         out.writeLong(w.sampledAt());
-        writeGeo(out, w.geo());
+        byte[] geo = w.geoEncoding();
+        if (geo == null) {
+            Output g = SCRATCH.get();
+            g.reset();
+            writeGeo(g, w.geo());
+            geo = g.toByteArray();
+            w.geoEncoding(geo);
+        }
+        out.writeBytes(geo);
         out.writeVar(w.quietUntil().size());
         for (Map.Entry<FlagRule, Long> e : w.quietUntil().entrySet()) {
             out.writeString(e.getKey().name());
@@ -84,40 +92,22 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
         long previous = buckets.isEmpty() ? 0 : buckets.getFirst().index;
         out.writeLong(previous);
         for (Bucket b : buckets) {
-            long start = b.index * w.bucketMs();
             out.writeVar(b.index - previous);
             previous = b.index;
-            out.writeVar(b.requests);
-            // Most counts of most buckets are 0: a bit per count says which follow.
-            int present = (b.sensitive != 0 ? 1 : 0) | (b.authFailures != 0 ? 2 : 0) | (b.notFound != 0 ? 4 : 0)
-                    | (b.errors != 0 ? 8 : 0) | (b.withStatus != 0 ? 16 : 0) | (b.agentChanges != 0 ? 32 : 0)
-                    | (b.gaps != 0 ? 64 : 0);
-            out.writeByte(present);
-            writeIf(out, present, 1, b.sensitive);
-            writeIf(out, present, 2, b.authFailures);
-            writeIf(out, present, 4, b.notFound);
-            writeIf(out, present, 8, b.errors);
-            writeIf(out, present, 16, b.withStatus);
-            writeIf(out, present, 32, b.agentChanges);
-            out.writeVar(b.firstAt - start);
-            out.writeVar(b.lastAt - b.firstAt);
-            if (b.gaps != 0) {
-                out.writeVar(b.gaps);
-                out.writeVar(b.gapSum);
-                out.writeLong(Double.doubleToRawLongBits(b.gapSquares));
+            byte[] encoding = b.encoding;
+            if (encoding == null) {
+                encoding = encode(b, w.bucketMs());
+                b.encoding = encoding;
             }
-            out.writeVar(b.statuses.length);
-            for (int i = 0; i < b.statuses.length; i++) {
-                out.writeVar(b.statuses[i]);
-                out.writeVar(b.statusCounts[i]);
-            }
+            out.writeBytes(encoding);
         }
         writeKeys(out, w.paths(), lastSeen);
         writeKeys(out, w.agents(), lastSeen);
         List<SamplePaths.Sample> samples = w.samples().all();
         out.writeVar(samples.size());
         for (SamplePaths.Sample s : samples) {
-            out.writeString(s.path());
+            out.writeVar(s.utf8().length);
+            out.writeBytes(s.utf8());
             out.writeVar(lastSeen - s.at());
             out.writeVar(s.kinds());
         }
@@ -214,6 +204,38 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
         }
     }
 
+    /** A bucket's counts, after its index: what {@link Bucket#encoding} keeps. */
+    private static byte[] encode(Bucket b, long bucketMs) {
+        Output out = SCRATCH.get();
+        out.reset();
+        long start = b.index * bucketMs;
+        out.writeVar(b.requests);
+        // Most counts of most buckets are 0: a bit per count says which follow.
+        int present = (b.sensitive != 0 ? 1 : 0) | (b.authFailures != 0 ? 2 : 0) | (b.notFound != 0 ? 4 : 0)
+                | (b.errors != 0 ? 8 : 0) | (b.withStatus != 0 ? 16 : 0) | (b.agentChanges != 0 ? 32 : 0)
+                | (b.gaps != 0 ? 64 : 0);
+        out.writeByte(present);
+        writeIf(out, present, 1, b.sensitive);
+        writeIf(out, present, 2, b.authFailures);
+        writeIf(out, present, 4, b.notFound);
+        writeIf(out, present, 8, b.errors);
+        writeIf(out, present, 16, b.withStatus);
+        writeIf(out, present, 32, b.agentChanges);
+        out.writeVar(b.firstAt - start);
+        out.writeVar(b.lastAt - b.firstAt);
+        if (b.gaps != 0) {
+            out.writeVar(b.gaps);
+            out.writeVar(b.gapSum);
+            out.writeLong(Double.doubleToRawLongBits(b.gapSquares));
+        }
+        out.writeVar(b.statuses.length);
+        for (int i = 0; i < b.statuses.length; i++) {
+            out.writeVar(b.statuses[i]);
+            out.writeVar(b.statusCounts[i]);
+        }
+        return out.toByteArray();
+    }
+
     private static void writeIf(Output out, int present, int bit, int value) {
         if ((present & bit) != 0) {
             out.writeVar(value);
@@ -222,10 +244,12 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
 
     private static void writeKeys(Output out, RecentKeys keys, long lastSeen) {
         out.writeVar(keys.capacity());
-        out.writeVar(keys.size());
-        for (int i = 0; i < keys.size(); i++) {
-            out.writeLong(keys.key(i));
-            out.writeVar(lastSeen - keys.lastAt(i));
+        int n = keys.size();
+        out.writeVar(n);
+        out.ensure(n * (8 + 10));
+        for (int i = 0; i < n; i++) {
+            out.putLong(keys.key(i));
+            out.putVar(lastSeen - keys.lastAt(i));
         }
     }
 
@@ -277,6 +301,8 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
     // One buffer per thread, grown to the largest window it wrote: a window is written on every
     // request, and a new buffer each time (grown as it fills) costs more than the writing.
     private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+    // For the parts a window keeps written (a bucket, the geo), while OUTPUT holds the window.
+    private static final ThreadLocal<Output> SCRATCH = ThreadLocal.withInitial(Output::new);
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
@@ -289,7 +315,7 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
             pos = 0;
         }
 
-        private void ensure(int n) {
+        void ensure(int n) {
             if (pos + n > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
             }
@@ -302,17 +328,33 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
 
         void writeLong(long v) {
             ensure(8);
-            LONGS.set(buf, pos, v);
-            pos += 8;
+            putLong(v);
         }
 
         void writeVar(long v) {
             ensure(10);
+            putVar(v);
+        }
+
+        /** {@link #writeLong} where {@link #ensure} made room already. */
+        void putLong(long v) {
+            LONGS.set(buf, pos, v);
+            pos += 8;
+        }
+
+        /** {@link #writeVar} where {@link #ensure} made room already. */
+        void putVar(long v) {
             while ((v & ~0x7FL) != 0) {
                 buf[pos++] = (byte) ((v & 0x7F) | 0x80);
                 v >>>= 7;
             }
             buf[pos++] = (byte) v;
+        }
+
+        void writeBytes(byte[] bytes) {
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, pos, bytes.length);
+            pos += bytes.length;
         }
 
         void writeString(String s) {

@@ -1,5 +1,6 @@
 package io.iptracking.detection.window;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +18,39 @@ final class SamplePaths {
     /** The longest path kept; longer ones are cut (never inside a surrogate pair) and end with '…'. */
     static final int MAX_CHARS = 100;
 
-    /** @param kinds a bit per {@link Kind#code()} */
-    record Sample(String path, long at, int kinds) {
+    /**
+     * A sample path, with the kinds of request it was seen in (a bit per {@link Kind#code()}) and when
+     * last; its UTF-8 kept for the serde.
+     */
+    static final class Sample {
+        private final String path;
+        private final long at;
+        private final int kinds;
+        private final byte[] utf8;
+
+        Sample(String path, long at, int kinds) {
+            this.path = path;
+            this.at = at;
+            this.kinds = kinds;
+            this.utf8 = path.getBytes(StandardCharsets.UTF_8);
+        }
+
+        String path() {
+            return path;
+        }
+
+        long at() {
+            return at;
+        }
+
+        int kinds() {
+            return kinds;
+        }
+
+        /** The path in UTF-8: a window is written on every request, its samples rarely change. */
+        byte[] utf8() {
+            return utf8;
+        }
     }
 
     /** Most recent first. */
