@@ -81,6 +81,13 @@ import org.apache.kafka.tools.ConsumerPerformance;
  */
 public final class DetectionBenchmark {
 
+    /** Stream threads of detection and of the pass-through: {@code -Dbench.stream-threads}, or detection's default. */
+    private static final int STREAM_THREADS = System.getProperty("bench.stream-threads", "").isBlank()
+            ? TestProperties.defaults().kafka().streamThreads() : Integer.parseInt(System.getProperty("bench.stream-threads"));
+
+    /** Detection's default commit interval: the latency and heavy-hitter runs use it. */
+    private static final String DEFAULT_INTERVAL = TestProperties.defaults().kafka().commitInterval().toMillis() + "ms";
+
     public static void main(String[] args) throws Exception {
         int latencyIps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int days = args.length > 1 ? Integer.parseInt(args[1]) : 2;
@@ -126,12 +133,15 @@ public final class DetectionBenchmark {
             Map<String, Double> passThrough = new HashMap<>();
             // A pass-through and a detection run first, not counted: the JIT warms up on Kafka Streams'
             // code and on detection's.
-            copyRate(admin, bootstrap, "100ms", produced);
+            copyRate(admin, bootstrap, DEFAULT_INTERVAL, produced);
             String warmUpId = "ipt-detection-warm-up-" + UUID.randomUUID();
-            StreamsBuilderFactoryBean warmUp = detection(bootstrap, warmUpId, "100ms");
+            StreamsBuilderFactoryBean warmUp = detection(bootstrap, warmUpId, DEFAULT_INTERVAL);
             sustained("detection warm-up", admin, warmUp, warmUpId, produced);
             warmUp.stop();
-            for (String commitInterval : List.of("1s", "250ms", "100ms")) {
+            // The default last: its instance serves the latency run.
+            List<String> intervals = Stream.concat(Stream.of("1000ms", "250ms", "100ms").filter(i -> !i.equals(DEFAULT_INTERVAL)),
+                    Stream.of(DEFAULT_INTERVAL)).toList();
+            for (String commitInterval : intervals) {
                 // The better of two: the reference is what Kafka Streams can do here, and this machine is noisy.
                 double copied = Math.max(copyRate(admin, bootstrap, commitInterval, produced),
                         copyRate(admin, bootstrap, commitInterval, produced));
@@ -141,7 +151,7 @@ public final class DetectionBenchmark {
                 double[] pace = sustained("detection, commit.interval " + commitInterval, admin, detection, applicationId, produced);
                 rows.add(String.format(Locale.ROOT, "| detection, commit.interval %s | %.0f | %.0f | %.0f | %.2f | %.3f |",
                         commitInterval, pace[0], pace[1], copied, pace[1] / copied, pace[1] / refRates[1]));
-                if (commitInterval.equals("100ms")) {
+                if (commitInterval.equals(DEFAULT_INTERVAL)) {
                     latencyRun = detection;
                     latencyGroup = applicationId;
                 } else {
@@ -150,7 +160,7 @@ public final class DetectionBenchmark {
             }
             System.out.println();
             System.out.println("Throughput (" + produced + " generated events, " + Topics.ENRICHED_REQUESTS.partitions()
-                    + " partitions, one stream thread, exactly_once_v2)");
+                    + " partitions, " + STREAM_THREADS + " stream thread" + (STREAM_THREADS == 1 ? "" : "s") + ", exactly_once_v2)");
             System.out.println("| what | events/s from start | events/s sustained | pass-through records/s (same settings, better of two) "
                     + "| ratio to pass-through | ratio to ConsumerPerformance fetch |");
             System.out.println("|---|---|---|---|---|---|");
@@ -162,7 +172,7 @@ public final class DetectionBenchmark {
             latency(bootstrap, admin, latencyGroup, latencyIps, traffic);
             latencyRun.stop();
             latencyRun = null;
-            heavyHitters(bootstrap, admin, passThrough.get("100ms"));
+            heavyHitters(bootstrap, admin, passThrough.get(DEFAULT_INTERVAL));
         } finally {
             if (latencyRun != null) {
                 latencyRun.stop();
@@ -282,12 +292,12 @@ public final class DetectionBenchmark {
         }
         long produced = produce(bootstrap, events);
         String applicationId = "ipt-detection-heavy-" + UUID.randomUUID();
-        StreamsBuilderFactoryBean detection = detection(bootstrap, applicationId, "100ms");
+        StreamsBuilderFactoryBean detection = detection(bootstrap, applicationId, DEFAULT_INTERVAL);
         double[] pace = sustained("detection, heavy-hitter mix", admin, detection, applicationId, produced);
         detection.stop();
-        System.out.printf(Locale.ROOT, "Heavy-hitter mix (%,d events: %d clients with most of them among %,d), commit.interval 100ms%n",
-                produced, heavy, light);
-        System.out.println("| events/s from start | events/s sustained | ratio to the pass-through above (100ms) |");
+        System.out.printf(Locale.ROOT, "Heavy-hitter mix (%,d events: %d clients with most of them among %,d), commit.interval %s%n",
+                produced, heavy, light, DEFAULT_INTERVAL);
+        System.out.println("| events/s from start | events/s sustained | ratio to the pass-through above (" + DEFAULT_INTERVAL + ") |");
         System.out.println("|---|---|---|");
         System.out.printf(Locale.ROOT, "| %.0f | %.0f | %.2f |%n", pace[0], pace[1], pace[1] / passThroughRate);
     }
@@ -309,7 +319,8 @@ public final class DetectionBenchmark {
         DetectionProperties p = TestProperties.with(Map.of(
                 "detection.kafka.application-id", applicationId,
                 "detection.kafka.state-dir", state.toString(),
-                "detection.kafka.commit-interval", commitInterval));
+                "detection.kafka.commit-interval", commitInterval,
+                "detection.kafka.stream-threads", String.valueOf(STREAM_THREADS)));
         KafkaProperties kafka = new KafkaProperties();
         kafka.setBootstrapServers(List.of(bootstrap));
         StreamsBuilderFactoryBean application = StreamsSetup.application(name, StreamsSettings.of(p, kafka, new DeadLetters()),
