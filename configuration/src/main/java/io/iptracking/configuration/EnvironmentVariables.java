@@ -48,9 +48,9 @@ public final class EnvironmentVariables implements EnvironmentPostProcessor, Ord
             + " and admin's reports";
 
     /**
-     * Variables that earlier versions read, with what to do instead. A service that finds one set
-     * refuses to start ({@link RetiredVariableException}) rather than run without the setting the
-     * operator meant.
+     * Variables that earlier versions read, with what to do instead. The service that read one refuses
+     * to start when it is set to a value ({@link RetiredVariableException}) rather than run without the
+     * setting the operator meant.
      */
     static final Map<String, String> RETIRED = Map.of(
             "DETECTION_SENSITIVE_PATHS", ONE_LIST,
@@ -70,7 +70,8 @@ public final class EnvironmentVariables implements EnvironmentPostProcessor, Ord
             return;
         }
         for (Map.Entry<String, String> retired : new TreeMap<>(RETIRED).entrySet()) {
-            if (variables.getProperty(retired.getKey()) != null) {
+            if (readBy(names, retired.getKey()) && variables.getProperty(retired.getKey()) instanceof Object value
+                    && !value.toString().isBlank()) {
                 throw new RetiredVariableException(retired.getKey(), retired.getValue());
             }
         }
@@ -85,6 +86,16 @@ public final class EnvironmentVariables implements EnvironmentPostProcessor, Ord
             environment.getPropertySources().addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                     new OriginTrackedMapPropertySource(PROPERTY_SOURCE, Collections.unmodifiableMap(values)));
         }
+    }
+
+    /**
+     * Whether {@code retired} was this service's: its variables share the prefix ({@code DETECTION_}).
+     * Compose hands one {@code .env} to every service, and an old line there concerns only the service
+     * that read it.
+     */
+    private static boolean readBy(Map<String, String> names, String retired) {
+        String prefix = retired.substring(0, retired.indexOf('_') + 1);
+        return names.keySet().stream().anyMatch(variable -> variable.startsWith(prefix));
     }
 
     /** Runs before the configuration files are read, like Spring's own handling of the environment. */

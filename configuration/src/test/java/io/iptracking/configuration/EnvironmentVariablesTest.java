@@ -17,7 +17,7 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-/** The documented variables of {@code environment-variables.properties} (the test one names TEST_PORT and TEST_NAME). */
+/** The documented variables of {@code environment-variables.properties} (the test one names TEST_PORT, TEST_NAME and DETECTION_TEST_WINDOW). */
 @ExtendWith(OutputCaptureExtension.class)
 class EnvironmentVariablesTest {
 
@@ -55,7 +55,8 @@ class EnvironmentVariablesTest {
     @Test
     void theFileIsReadInOrder() {
         assertThat(EnvironmentVariables.read(getClass().getClassLoader()))
-                .containsExactly(Map.entry("TEST_PORT", "test.traffic.port"), Map.entry("TEST_NAME", "test.name"));
+                .containsExactly(Map.entry("TEST_PORT", "test.traffic.port"), Map.entry("TEST_NAME", "test.name"),
+                        Map.entry("DETECTION_TEST_WINDOW", "test.window"));
     }
 
     @Test
@@ -78,10 +79,17 @@ class EnvironmentVariablesTest {
                 .isInstanceOf(RetiredVariableException.class)
                 .hasMessage("The environment variable DETECTION_SENSITIVE_PATHS is no longer read: set SENSITIVE_PATHS instead:"
                         + " one list serves detection's SENSITIVE_PATH rule and admin's reports.");
-        for (String retired : EnvironmentVariables.RETIRED.keySet()) {
-            assertThatThrownBy(() -> environment(Map.of(retired, ""), Map.of())).as(retired)
-                    .isInstanceOf(RetiredVariableException.class).hasMessageContaining(retired);
-        }
+        assertThatThrownBy(() -> environment(Map.of("DETECTION_MAX_REQUESTS_PER_IP", "5000"), Map.of()))
+                .isInstanceOf(RetiredVariableException.class).hasMessageContaining("DETECTION_MAX_REQUESTS_PER_IP");
+    }
+
+    @Test
+    void anotherServicesRetiredVariableOrAnEmptyOneIsNotAReasonToStop() {
+        // The test service reads TEST_ and DETECTION_ variables; ADMIN_SENSITIVE_PATHS was admin's.
+        assertThat(environment(Map.of("ADMIN_SENSITIVE_PATHS", "/admin/**", "TEST_PORT", "9999"), Map.of())
+                .getProperty("test.traffic.port")).isEqualTo("9999");
+        assertThat(environment(Map.of("DETECTION_SENSITIVE_PATHS", " ", "TEST_PORT", "9999"), Map.of())
+                .getProperty("test.traffic.port")).isEqualTo("9999");
     }
 
     @Test

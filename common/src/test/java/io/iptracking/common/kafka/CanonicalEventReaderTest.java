@@ -88,6 +88,9 @@ class CanonicalEventReaderTest {
             {"\"path\":\"/.env\"", "\"path\":\"/.env\",\"path\":\"/admin\""}, // a property twice
             {"\"ip\":\"203.0.113.7\"", "\"ip\":\"203.0.113.7\\u0000\""},
             {"\"method\":\"GET\"", "\"method\":\"\""},
+            {"\"eventId\":\"0b6f6a52-3c1e-4d0f-8a8e-5f2d9c7b1a01\"", "\"eventId\":\"0B6F6A52-3C1E-4D0F-8A8E-5F2D9C7B1A01\""},
+            {"\"countryCode\":\"NL\"", "\"countryCode\":\"NL\",\"countryCode\":\"DE\""}, // twice, inside geo
+            {"\"latencyMs\":3", "\"latencyMs\":3,\"latencyMs\":4"}, // twice, inside request
         }) {
             byte[] json = canonical.replace(change[0], change[1]).getBytes(StandardCharsets.UTF_8);
             assertThat(new String(json, StandardCharsets.UTF_8)).as("the fixture applies").isNotEqualTo(canonical);
@@ -98,25 +101,41 @@ class CanonicalEventReaderTest {
     @Test
     void neverReadsWhatDataBindingWouldNotReadTheSame() {
         Random random = new Random(20261203);
-        byte[] canonical = canonicalJson().getBytes(StandardCharsets.UTF_8);
+        RequestEvent sample = ContractSamples.requestEvent();
+        RequestEvent ipv6 = new RequestEvent(sample.eventId(), sample.timestamp(), ClientIp.parse("2001:db8:7:7::1b"), "POST",
+                "shop.example", "/login", 401, 12L, "Mozilla/5.0", "5f2d9c7b", Decision.RATE_LIMITED, "login", Mode.CHECK);
         String[] insertions = {"null", "\"x\"", "1", "-0", "1.5", "true", "{}", "[]", "{\"a\":[1,{}]}", "\"\\u0000\"",
-            "\"\\ud800\"", "99999999999999999999", ",\"status\":200", ",\"extra\":{\"path\":\"/x\"}", " ", "\n"};
+            "\"\\ud800\"", "99999999999999999999", ",\"status\":200", ",\"extra\":{\"path\":\"/x\"}", " ", "\n", "\\u0061",
+            "A", "F", ":", "0", "e5", ",\"geo\":{\"privateAddress\":true}", ",\"request\":{}"};
         int taken = 0;
         int steppedAside = 0;
-        for (int i = 0; i < 20_000; i++) {
-            byte[] mutated = mutate(canonical, random, insertions);
-            EnrichedRequestEvent fast = CanonicalEventReader.enriched(mutated);
-            if (fast == null) {
-                steppedAside++;
-                continue;
+        for (RequestEvent request : List.of(sample, ipv6)) {
+            EnrichedRequestEvent event = new EnrichedRequestEvent(request, request == sample ? ContractSamples.geo() : Geo.PRIVATE);
+            byte[] enriched = Topics.ENRICHED_REQUESTS.valueSerde().serializer().serialize("t", event);
+            byte[] alone = Topics.REQUESTS.valueSerde().serializer().serialize("t", request);
+            for (int i = 0; i < 10_000; i++) {
+                byte[] mutated = mutate(enriched, random, insertions);
+                EnrichedRequestEvent fast = CanonicalEventReader.enriched(mutated);
+                if (fast == null) {
+                    steppedAside++;
+                } else {
+                    taken++;
+                    // Whatever the fast path takes, data binding takes too, and reads as the same value.
+                    EnrichedRequestEvent bound = BINDING.readValue(mutated);
+                    assertThat(bound).as(new String(mutated, StandardCharsets.UTF_8)).isEqualTo(fast);
+                    assertThat(bound.request().ip()).hasToString(fast.request().ip().toString());
+                }
+                byte[] mutatedAlone = mutate(alone, random, insertions);
+                RequestEvent fastAlone = CanonicalEventReader.request(mutatedAlone);
+                if (fastAlone != null) {
+                    RequestEvent bound = REQUEST_BINDING.readValue(mutatedAlone);
+                    assertThat(bound).as(new String(mutatedAlone, StandardCharsets.UTF_8)).isEqualTo(fastAlone);
+                    assertThat(bound.ip()).hasToString(fastAlone.ip().toString());
+                }
             }
-            taken++;
-            // Whatever the fast path takes, data binding takes too, and reads as the same value.
-            assertThat((EnrichedRequestEvent) BINDING.readValue(mutated)).as(new String(mutated, StandardCharsets.UTF_8))
-                    .isEqualTo(fast);
         }
         // The mutations reach both outcomes, so the comparison above means something.
-        assertThat(taken).isGreaterThan(100);
+        assertThat(taken).isGreaterThan(200);
         assertThat(steppedAside).isGreaterThan(10_000);
     }
 

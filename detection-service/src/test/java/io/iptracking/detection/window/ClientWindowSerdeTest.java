@@ -62,6 +62,29 @@ class ClientWindowSerdeTest {
     }
 
     @Test
+    void aWindowWrittenAfterEveryRequestIsWrittenAsOneWrittenOnceAtTheEnd() {
+        // The kept encodings of buckets and geo must follow every change: the same requests give the same
+        // bytes whether the window was written after each (as detection does) or only at the end.
+        ClientWindow eachTime = new ClientWindow(MINUTE, 128);
+        ClientWindow once = new ClientWindow(MINUTE, 128);
+        Geo berlin = new Geo("DE", "Germany", "Berlin", 52.5, 13.4, 3320L, "Telekom", false);
+        Geo paris = new Geo("FR", "France", "Paris", 48.9, 2.35, 3215L, "Orange", false);
+        for (int i = 0; i < 300; i++) {
+            // Several requests per bucket, some late (into an earlier bucket), statuses beyond the kept four,
+            // and the geo changing back and forth.
+            long at = T0 + i * 7_000L - (i % 5 == 4 ? 90_000 : 0);
+            RequestFacts r = new RequestFacts(at, 200 + (i % 7) * 50, "/p/" + (i % 40), i % 3 == 0 ? null : "agent/" + (i % 4),
+                    i % 2 == 0, i % 11 == 0, false);
+            Geo geo = (i / 10) % 2 == 0 ? berlin : paris;
+            eachTime.add(r, COUNTING, geo, at - 3_600_000, 60);
+            once.add(r, COUNTING, geo, at - 3_600_000, 60);
+            SERDE.serialize("t", eachTime);
+        }
+        assertThat(SERDE.serialize("t", eachTime)).isEqualTo(SERDE.serialize("t", once))
+                .isEqualTo(SERDE.serialize("t", SERDE.deserialize("t", SERDE.serialize("t", once))));
+    }
+
+    @Test
     void anUnknownFormatOrATruncatedRecordIsRefusedNotGuessed() {
         byte[] bytes = SERDE.serialize("t", sample());
         byte[] other = bytes.clone();
