@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -76,10 +77,7 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
         out.writeLong(w.sampledAt());
         byte[] geo = w.geoEncoding();
         if (geo == null) {
-            Output g = SCRATCH.get();
-            g.reset();
-            writeGeo(g, w.geo());
-            geo = g.toByteArray();
+            geo = encoded(g -> writeGeo(g, w.geo()));
             w.geoEncoding(geo);
         }
         out.writeBytes(geo);
@@ -96,7 +94,7 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
             previous = b.index;
             byte[] encoding = b.encoding;
             if (encoding == null) {
-                encoding = encode(b, w.bucketMs());
+                encoding = encoded(e -> writeCounts(e, b, w.bucketMs()));
                 b.encoding = encoding;
             }
             out.writeBytes(encoding);
@@ -106,8 +104,7 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
         List<SamplePaths.Sample> samples = w.samples().all();
         out.writeVar(samples.size());
         for (SamplePaths.Sample s : samples) {
-            out.writeVar(s.utf8().length);
-            out.writeBytes(s.utf8());
+            out.writeUtf8(s.utf8());
             out.writeVar(lastSeen - s.at());
             out.writeVar(s.kinds());
         }
@@ -204,10 +201,16 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
         }
     }
 
-    /** A bucket's counts, after its index: what {@link Bucket#encoding} keeps. */
-    private static byte[] encode(Bucket b, long bucketMs) {
+    /** What {@code write} writes, as its own array: a part a window keeps written until it changes. */
+    private static byte[] encoded(Consumer<Output> write) {
         Output out = SCRATCH.get();
         out.reset();
+        write.accept(out);
+        return out.toByteArray();
+    }
+
+    /** A bucket's counts, after its index: what {@link Bucket#encoding} keeps. */
+    private static void writeCounts(Output out, Bucket b, long bucketMs) {
         long start = b.index * bucketMs;
         out.writeVar(b.requests);
         // Most counts of most buckets are 0: a bit per count says which follow.
@@ -233,7 +236,6 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
             out.writeVar(b.statuses[i]);
             out.writeVar(b.statusCounts[i]);
         }
-        return out.toByteArray();
     }
 
     private static void writeIf(Output out, int present, int bit, int value) {
@@ -358,11 +360,13 @@ public final class ClientWindowSerde implements Serde<ClientWindow>, Serializer<
         }
 
         void writeString(String s) {
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            writeUtf8(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A string already in UTF-8: its length, then its bytes. */
+        void writeUtf8(byte[] utf8) {
             writeVar(utf8.length);
-            ensure(utf8.length);
-            System.arraycopy(utf8, 0, buf, pos, utf8.length);
-            pos += utf8.length;
+            writeBytes(utf8);
         }
 
         void writeNullable(String s) {
