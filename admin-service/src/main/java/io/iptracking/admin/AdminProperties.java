@@ -96,7 +96,7 @@ public record AdminProperties(
     public record RequestLog(
             @DefaultValue("true") boolean enabled,
             @Min(1) @Max(50_000) @DefaultValue("2000") int maxBatch,
-            @NotNull @DefaultValue({SensitivePathPatterns.LOGIN, SensitivePathPatterns.ADMIN, SensitivePathPatterns.WP_LOGIN,
+            @NotNull @DefaultValue({SensitivePathPatterns.ADMIN, SensitivePathPatterns.WP_LOGIN,
                 SensitivePathPatterns.XMLRPC, SensitivePathPatterns.DOT_ENV, SensitivePathPatterns.DOT_GIT})
             List<String> sensitivePaths) {
     }

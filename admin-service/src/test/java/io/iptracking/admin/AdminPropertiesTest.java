@@ -45,7 +45,7 @@ class AdminPropertiesTest {
             assertThat(p.autoBlock().minSeverity()).isEqualTo(Severity.HIGH);
             assertThat(p.security().apiKeys()).isEmpty();
             assertThat(p.security().maxRequestSize().toBytes()).isEqualTo(16 * 1024);
-            assertThat(p.requestLog().sensitivePaths()).contains("/login", "/admin/**");
+            assertThat(p.requestLog().sensitivePaths()).contains("/admin/**", "/.env").doesNotContain("/login");
         });
     }
 

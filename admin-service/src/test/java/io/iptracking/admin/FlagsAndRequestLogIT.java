@@ -169,14 +169,14 @@ class FlagsAndRequestLogIT {
         EnrichedRequestEvent v4 = request("198.51.100.23", "/shop", Decision.ALLOWED, at, "SE");
         send(v4);
         send(v4); // redelivered: neither logged nor counted twice
-        send(request("2001:db8:abcd:12::1", "/login", Decision.RATE_LIMITED, at, "SE"));
+        send(request("2001:db8:abcd:12::1", "/wp-login.php", Decision.RATE_LIMITED, at, "SE"));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> count("select count(*) from request_log where country_code = 'SE'") == 2);
         assertThat(jdbc.sql("select client::text from request_log where country_code = 'SE' order by client").query(String.class).list())
                 .containsExactly("198.51.100.0/24", "2001:db8:abcd::/48");
         assertThat(count("select count(*) from request_log where host(client) in ('198.51.100.23', '2001:db8:abcd:12::1')")).isZero();
         assertThat(count("select coalesce(sum(requests), 0) from request_hourly where country_code = 'SE'")).isEqualTo(2);
-        assertThat(count("select count(*) from request_log where country_code = 'SE' and sensitive")).as("/login").isEqualTo(1);
+        assertThat(count("select count(*) from request_log where country_code = 'SE' and sensitive")).as("/wp-login.php").isEqualTo(1);
 
         String range = "?from=" + at.minus(1, ChronoUnit.MINUTES) + "&to=" + at.plus(1, ChronoUnit.MINUTES);
         JsonNode summary = viewer.get("/api/v1/reports/summary" + range).json();
@@ -185,7 +185,7 @@ class FlagsAndRequestLogIT {
         assertThat(summary.get("rateLimited").asLong()).isEqualTo(1);
         assertThat(viewer.get("/api/v1/reports/top-clients" + range).json().valueStream().map(n -> n.get("client").asString()).toList())
                 .containsExactlyInAnyOrder("198.51.100.0/24", "2001:db8:abcd::/48");
-        assertThat(viewer.get("/api/v1/reports/sensitive-paths" + range).json().get(0).get("path").asString()).isEqualTo("/login");
+        assertThat(viewer.get("/api/v1/reports/sensitive-paths" + range).json().get(0).get("path").asString()).isEqualTo("/wp-login.php");
         JsonNode countries = viewer.get("/api/v1/reports/top-countries" + range).json();
         assertThat(countries.get(0).get("countryCode").asString()).isEqualTo("SE");
         assertThat(countries.get(0).get("requests").asLong()).isEqualTo(2);

@@ -159,7 +159,7 @@ public record DetectionProperties(
      */
     public record SensitivePath(
             @DefaultValue("true") boolean enabled,
-            @NotEmpty @DefaultValue({SensitivePathPatterns.LOGIN, SensitivePathPatterns.ADMIN, SensitivePathPatterns.WP_LOGIN,
+            @NotEmpty @DefaultValue({SensitivePathPatterns.ADMIN, SensitivePathPatterns.WP_LOGIN,
                 SensitivePathPatterns.XMLRPC, SensitivePathPatterns.DOT_ENV, SensitivePathPatterns.DOT_GIT}) List<@NotBlank String> paths,
             @Min(1) @DefaultValue("1") int minCount,
             @DefaultValue("true") boolean ignoreAuthenticated,

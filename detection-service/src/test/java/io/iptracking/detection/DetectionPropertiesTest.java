@@ -30,7 +30,7 @@ class DetectionPropertiesTest {
         assertThat(p.window().size()).isEqualTo(Duration.ofHours(1));
         assertThat(p.window().coolDown()).isEqualTo(Duration.ofHours(1));
         assertThat(p.rules().highVolume().maxRequests()).isEqualTo(100);
-        assertThat(p.rules().sensitivePath().paths()).containsExactly("/login", "/admin/**", "/wp-login.php", "/xmlrpc.php", "/.env",
+        assertThat(p.rules().sensitivePath().paths()).containsExactly("/admin/**", "/wp-login.php", "/xmlrpc.php", "/.env",
                 "/.git/**");
         assertThat(p.rules().sensitivePath().minCount()).isEqualTo(1);
         assertThat(p.rules().authFailures().statuses()).containsExactlyInAnyOrder(401, 403);
