@@ -3,11 +3,16 @@ package io.iptracking.admin;
 import io.iptracking.admin.web.ApiKey;
 import io.iptracking.common.json.Json;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.HexFormat;
 import tools.jackson.databind.JsonNode;
 
@@ -52,6 +57,47 @@ public final class ApiClient {
             b.header("Content-Type", contentType);
         }
         return send(b);
+    }
+
+    /**
+     * Sends a request whose target goes on the wire exactly as given, byte for byte (what
+     * {@link java.net.URI} refuses to build: {@code %ZZ}, raw spaces), over a plain socket.
+     */
+    public Response raw(String method, String target) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            String head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            // Bytes as Latin-1 chars so that chunk sizes count bytes; the body is decoded as UTF-8 at the end.
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int end = reply.indexOf("\r\n\r\n");
+            String[] lines = reply.substring(0, end).split("\r\n");
+            Map<String, String> headers = new HashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+            }
+            String body = reply.substring(end + 4);
+            if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                StringBuilder joined = new StringBuilder();
+                for (int at = 0; ; ) {
+                    int lineEnd = body.indexOf("\r\n", at);
+                    int size = Integer.parseInt(body.substring(at, lineEnd).strip(), 16);
+                    if (size == 0) {
+                        break;
+                    }
+                    joined.append(body, lineEnd + 2, lineEnd + 2 + size);
+                    at = lineEnd + 2 + size + 2;
+                }
+                body = joined.toString();
+            }
+            body = new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers.getOrDefault("content-type", ""), body,
+                    headers.get("location"));
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + e, e);
+        }
     }
 
     private HttpRequest.Builder request(String path) {

@@ -9,13 +9,18 @@ import io.iptracking.common.testing.PostgresDatabase;
 import io.iptracking.common.testing.TestKafka;
 import io.iptracking.common.testing.TestPostgres;
 import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -49,6 +54,11 @@ class BadRequestsIT {
     record Fixture(String name, String method, String path, String key, String contentType, String body, int status,
             String type, String field, String reason) {
 
+        /** Targets {@link java.net.URI} would refuse or rewrite go over a plain socket. */
+        boolean raw() {
+            return type.equals("urn:iptracking:problem:malformed-request");
+        }
+
         @Override
         public String toString() {
             return name;
@@ -68,18 +78,42 @@ class BadRequestsIT {
                 post("missing reason", "{\"cidr\":\"192.0.2.1\"}", "reason", "is required: say why, for whoever finds the entry later"),
                 post("blank reason", "{\"cidr\":\"192.0.2.1\",\"reason\":\"  \"}", "reason", "is required: say why, for whoever finds the entry later"),
                 post("reason too long", "{\"cidr\":\"192.0.2.1\",\"reason\":\"" + "x".repeat(501) + "\"}", "reason", "is longer than 500 characters"),
-                post("reason with a line break", "{\"cidr\":\"192.0.2.1\",\"reason\":\"a\\nb\"}", "reason",
-                        "must not contain control characters or line breaks"),
+                reason("a line break", "\\n", "U+000A"),
+                reason("a NUL", "\\u0000", "U+0000"),
+                reason("a tab", "\\t", "U+0009"),
+                reason("DEL", "\\u007f", "U+007F"),
+                reason("a C1 next-line", "\\u0085", "U+0085"),
+                reason("a Unicode line separator", "\\u2028", "U+2028"),
+                reason("a Unicode paragraph separator", "\\u2029", "U+2029"),
+                reason("a right-to-left override", "\\u202e", "U+202E"),
+                reason("a bidirectional isolate", "\\u2066", "U+2066"),
+                reason("half a surrogate pair", "\\ud800", "U+D800"),
                 post("expiry in the past", "{\"cidr\":\"192.0.2.1\",\"reason\":\"r\",\"expiresAt\":\"2020-01-01T00:00:00Z\"}",
                         "expiresAt", "is not in the future"),
                 post("expiry not an instant", "{\"cidr\":\"192.0.2.1\",\"reason\":\"r\",\"expiresAt\":\"tomorrow\"}",
-                        "expiresAt", "is not an ISO-8601 instant such as 2030-01-31T12:00:00Z"),
+                        "expiresAt", "'tomorrow' is not an ISO-8601 instant such as 2030-01-31T12:00:00Z"),
+                expiry("+300000-01-01T00:00:00Z", "'+300000-01-01T00:00:00Z' is outside the years 0001 to 9999"),
+                expiry("+1000000000-12-31T23:59:59Z", "'+1000000000-12-31T23:59:59Z' is outside the years 0001 to 9999"),
+                expiry("9999-12-31T23:59:59Z", "is more than 10 years ahead; leave it out for a permanent entry"),
                 post("duration and expiry", "{\"cidr\":\"192.0.2.1\",\"reason\":\"r\",\"duration\":\"1h\",\"expiresAt\":\"2099-01-01T00:00:00Z\"}",
                         "expiresAt", "give either duration or expiresAt, not both"),
                 post("duration not a duration", "{\"cidr\":\"192.0.2.1\",\"reason\":\"r\",\"duration\":\"forever\"}",
                         "duration", "'forever' is not a duration; use e.g. 30m, 24h, 7d or PT24H"),
+                post("duration of 2^63 days", "{\"cidr\":\"192.0.2.1\",\"reason\":\"r\",\"duration\":\"9223372036854775807d\"}",
+                        "duration", "'9223372036854775807d' is not a duration; use e.g. 30m, 24h, 7d or PT24H"),
+                post("ISO duration beyond a long of seconds", "{\"cidr\":\"192.0.2.1\",\"reason\":\"r\",\"duration\":\"PT9999999999999999999H\"}",
+                        "duration", "'PT9999999999999999999H' is not a duration; use e.g. 30m, 24h, 7d or PT24H"),
+                post("duration over 10 years", "{\"cidr\":\"192.0.2.1\",\"reason\":\"r\",\"duration\":\"3651d\"}",
+                        "duration", "is longer than 10 years; leave it out for a permanent entry"),
                 post("zero duration", "{\"cidr\":\"192.0.2.1\",\"reason\":\"r\",\"duration\":\"0s\"}", "duration", "must be positive"),
                 post("unknown field", "{\"cidr\":\"192.0.2.1\",\"reason\":\"r\",\"durtion\":\"1h\"}", "durtion", "is not a field of this request"),
+                new Fixture("a field twice", "POST", "/api/v1/blocks", OPERATOR, JSON,
+                        "{\"cidr\":\"192.0.2.1\",\"reason\":\"r\",\"cidr\":\"0.0.0.0/0\"}", 400, MALFORMED, null, null),
+                new Fixture("nested 100,000 deep", "POST", "/api/v1/blocks", OPERATOR, JSON, "[".repeat(100_000), 413,
+                        "urn:iptracking:problem:body-too-large", null, null),
+                new Fixture("nested 5,000 deep", "POST", "/api/v1/blocks", OPERATOR, JSON,
+                        "[".repeat(5_000) + "]".repeat(5_000), 400, MALFORMED, null, null),
+                new Fixture("JSON null", "POST", "/api/v1/blocks", OPERATOR, JSON, "null", 400, MALFORMED, null, null),
                 new Fixture("malformed JSON", "POST", "/api/v1/blocks", OPERATOR, JSON, "{\"cidr\":", 400, MALFORMED, null, null),
                 new Fixture("empty body", "POST", "/api/v1/blocks", OPERATOR, JSON, "", 400, MALFORMED, null, null),
                 new Fixture("array body", "POST", "/api/v1/allows", OPERATOR, JSON, "[]", 400, MALFORMED, null, null),
@@ -92,6 +126,24 @@ class BadRequestsIT {
                 new Fixture("delete an unknown entry", "DELETE", "/api/v1/allows/987654", OPERATOR, null, null, 404,
                         "urn:iptracking:problem:not-found", null, null),
                 getInvalid("entry id not a number", "/api/v1/blocks/abc", "id", "'abc' is not a valid long"),
+                getInvalid("entry id beyond a long", "/api/v1/blocks/99999999999999999999", "id",
+                        "'99999999999999999999' is not a valid long"),
+                getInvalid("page beyond an int", "/api/v1/flagged?page=2147483648", "page", "'2147483648' is not a valid int"),
+                getInvalid("audit subject with a NUL", "/api/v1/audit?subject=a%00b", "subject",
+                        "must not contain control characters or line breaks (found U+0000)"),
+                getInvalid("audit subject too long", "/api/v1/audit?subject=" + "1".repeat(101), "subject", "is longer than 100 characters"),
+                rejected("lookup of a zone id (an encoded %)", "GET", "/api/v1/ips/fe80::1%25eth0", VIEWER),
+                rejected("lookup with CR LF", "GET", "/api/v1/ips/192.0.2.1%0d%0aX-Injected:%201", VIEWER),
+                rejected("a double slash", "GET", "/api/v1//blocks", VIEWER),
+                rejected("a path parameter", "GET", "/api/v1/blocks;jsessionid=x", VIEWER),
+                getInvalid("lookup of an empty flag filter", "/api/v1/flagged?ip=", "ip", "is required: an IP address"),
+                rejected("encoded slash", "GET", "/api/v1/ips/..%2f..", VIEWER),
+                rejected("encoded slash in an erasure", "DELETE", "/api/v1/ips/..%2f../data", OPERATOR),
+                rejected("encoded NUL", "GET", "/api/v1/blocks/%00", VIEWER),
+                rejected("bad percent escape", "GET", "/api/v1/ips/%ZZ", VIEWER),
+                rejected("bad percent escape, no key", "GET", "/api/v1/ips/%ZZ", null),
+                rejected("encoded backslash", "GET", "/api/v1/ips/..%5c..", VIEWER),
+                rejected("path outside the root", "GET", "/../../etc/passwd", VIEWER),
                 getInvalid("unknown status filter", "/api/v1/blocks?status=bogus", "status", "'bogus' is not one of active, expired, all"),
                 getInvalid("unknown source filter", "/api/v1/allows?source=robot", "source", "'robot' is not one of manual, auto, cli"),
                 getInvalid("contains not an IP", "/api/v1/blocks?contains=1.2.3", "contains", ipReason("1.2.3")),
@@ -104,6 +156,10 @@ class BadRequestsIT {
                 getInvalid("unknown severity", "/api/v1/flagged?minSeverity=huge", "minSeverity", "'huge' is not one of low, medium, high, critical"),
                 getInvalid("since not an instant", "/api/v1/flagged?since=yesterday", "since",
                         "'yesterday' is not an ISO-8601 instant such as 2030-01-31T12:00:00Z"),
+                getInvalid("flags since year 300000", "/api/v1/flagged?since=%2B300000-01-01T00:00:00Z", "since",
+                        "'+300000-01-01T00:00:00Z' is outside the years 0001 to 9999"),
+                getInvalid("flags until year -300000", "/api/v1/flagged?until=-300000-01-01T00:00:00Z", "until",
+                        "'-300000-01-01T00:00:00Z' is outside the years 0001 to 9999"),
                 getInvalid("report range reversed", "/api/v1/reports/summary?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z",
                         "to", "must be after from"),
                 getInvalid("report range too long", "/api/v1/reports/traffic?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
@@ -122,15 +178,33 @@ class BadRequestsIT {
                         "urn:iptracking:problem:forbidden", null, null));
     }
 
+    /** Every report takes the same range, and none may answer 500 to an instant PostgreSQL cannot hold. */
+    static Stream<Fixture> reportRanges() {
+        return Stream.of("summary", "top-clients", "top-countries", "traffic", "sensitive-paths").flatMap(report -> Stream.of(
+                getInvalid(report + " from year 300000", "/api/v1/reports/" + report + "?from=%2B300000-01-01T00:00:00Z", "from",
+                        "'+300000-01-01T00:00:00Z' is outside the years 0001 to 9999"),
+                getInvalid(report + " to year -1000000000", "/api/v1/reports/" + report + "?to=-1000000000-01-01T00:00:00Z", "to",
+                        "'-1000000000-01-01T00:00:00Z' is outside the years 0001 to 9999")));
+    }
+
+    static Stream<Fixture> corpus() {
+        return Stream.concat(fixtures(), reportRanges());
+    }
+
     @LocalServerPort
     int port;
 
+    @Autowired
+    JdbcClient jdbc;
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void answersWithTheExactProblem(Fixture f) {
+    @MethodSource("corpus")
+    void answersWithTheExactProblemAndChangesNothing(Fixture f) {
         ApiClient client = new ApiClient(port, f.key());
-        ApiClient.Response response = client.send(f.method(), f.path(), f.contentType(),
+        String before = tables();
+        ApiClient.Response response = f.raw() ? client.raw(f.method(), f.path()) : client.send(f.method(), f.path(), f.contentType(),
                 f.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(f.body()));
+        assertThat(tables()).as("every table unchanged").isEqualTo(before);
 
         assertThat(response.status()).as(response.toString()).isEqualTo(f.status());
         assertThat(response.contentType()).as(response.toString()).startsWith("application/problem+json");
@@ -145,8 +219,37 @@ class BadRequestsIT {
         }
     }
 
+    @Test
+    void theCorpusCoversAtLeastSixtyBadRequests() {
+        assertThat(corpus().count()).isGreaterThanOrEqualTo(60);
+    }
+
+    /** Every row of every table of the service, as text: equal before and after means nothing changed. */
+    private String tables() {
+        List<String> names = jdbc.sql("select table_name from information_schema.tables where table_schema = current_schema()"
+                + " and table_type = 'BASE TABLE' order by table_name").query(String.class).list();
+        assertThat(names).contains("list_entry", "audit_log", "flagged_ip", "request_log_default");
+        return names.stream().map(table -> table + ":" + jdbc.sql("select count(*) || ' ' || coalesce(md5(string_agg(r::text, '|'"
+                + " order by r::text)), '') from " + table + " r").query(String.class).single()).collect(Collectors.joining(", "));
+    }
+
     private static Fixture post(String name, String body, String field, String reason) {
         return new Fixture(name, "POST", "/api/v1/blocks", OPERATOR, JSON, body, 400, INVALID, field, reason);
+    }
+
+    private static Fixture reason(String name, String jsonEscape, String codePoint) {
+        return post("reason with " + name, "{\"cidr\":\"192.0.2.1\",\"reason\":\"a" + jsonEscape + "b\"}", "reason",
+                "must not contain control characters or line breaks (found " + codePoint + ")");
+    }
+
+    private static Fixture expiry(String expiresAt, String reason) {
+        return post("expiry " + expiresAt, "{\"cidr\":\"192.0.2.1\",\"reason\":\"r\",\"expiresAt\":\"" + expiresAt + "\"}",
+                "expiresAt", reason);
+    }
+
+    /** A target the server refuses before any controller: sent byte for byte. */
+    private static Fixture rejected(String name, String method, String target, String key) {
+        return new Fixture(name, method, target, key, null, null, 400, "urn:iptracking:problem:malformed-request", null, null);
     }
 
     private static Fixture get(String name, String path, int status, String type) {

@@ -27,6 +27,7 @@ class AuditController {
     PageView<AuditLog.Record> audit(@RequestParam(required = false) String subject, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
         Params.page(page, size, maxPageSize);
+        Params.text("subject", subject, 100);
         List<AuditLog.Record> records = audit.newest(subject, page, size);
         return new PageView<>(records, page, size, audit.count(subject));
     }

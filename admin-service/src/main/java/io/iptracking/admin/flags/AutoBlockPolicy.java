@@ -1,10 +1,12 @@
 package io.iptracking.admin.flags;
 
 import io.iptracking.admin.lists.EntryExistsException;
+import io.iptracking.admin.lists.EntryRequests;
 import io.iptracking.admin.lists.ListChanges;
 import io.iptracking.admin.lists.ListEntries;
 import io.iptracking.admin.lists.NewEntry;
 import io.iptracking.admin.lists.StoredEntry;
+import io.iptracking.admin.web.Params;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.ListAction;
@@ -77,11 +79,7 @@ public final class AutoBlockPolicy {
             // Allowlisted (never auto-blocked) or already blocked as a whole: nothing to add.
             return Optional.empty();
         }
-        String reason = "auto-block of " + target + " after " + flag.rule() + " flag " + flag.flagId() + " ("
-                + flag.severity() + "): " + flag.reason();
-        if (reason.length() > 500) {
-            reason = reason.substring(0, 499) + "…";
-        }
+        String reason = reason(flag, target);
         try {
             StoredEntry block = changes.create(new NewEntry(target, ListAction.BLOCK, reason, ListSource.AUTO, ACTOR, null,
                     duration));
@@ -90,5 +88,20 @@ public final class AutoBlockPolicy {
         } catch (EntryExistsException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The block's reason: which flag caused it, then the flag's own reason. That one quotes paths a
+     * client chose, so it is held to the rule an operator's reason is (no control, line-separator or
+     * bidirectional characters: each becomes U+FFFD) and cut to the length the table takes.
+     */
+    static String reason(FlaggedIp flag, Cidr target) {
+        String reason = Params.printable("auto-block of " + target + " after " + flag.rule() + " flag " + flag.flagId() + " ("
+                + flag.severity() + "): " + flag.reason());
+        if (reason.length() <= EntryRequests.MAX_REASON_LENGTH) {
+            return reason;
+        }
+        int end = EntryRequests.MAX_REASON_LENGTH - 1;
+        return reason.substring(0, Character.isHighSurrogate(reason.charAt(end - 1)) ? end - 1 : end) + "\u2026";
     }
 }

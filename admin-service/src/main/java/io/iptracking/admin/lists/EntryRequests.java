@@ -6,9 +6,9 @@ import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.ip.InvalidIpException;
 import io.iptracking.admin.web.InvalidFieldException;
+import io.iptracking.admin.web.Params;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
@@ -20,6 +20,9 @@ public final class EntryRequests {
 
     /** The longest reason kept; the table refuses longer ones. */
     public static final int MAX_REASON_LENGTH = 500;
+    /** The longest an entry may last with an end; without one it is permanent. */
+    static final Duration MAX_LIFETIME = Duration.ofDays(3650);
+    private static final String TOO_LONG = "is more than 10 years ahead; leave it out for a permanent entry";
 
     private EntryRequests() {
     }
@@ -36,13 +39,7 @@ public final class EntryRequests {
         if (reason == null || reason.isBlank()) {
             throw new InvalidFieldException("reason", "is required: say why, for whoever finds the entry later");
         }
-        String trimmed = reason.strip();
-        if (trimmed.length() > MAX_REASON_LENGTH) {
-            throw new InvalidFieldException("reason", "is longer than " + MAX_REASON_LENGTH + " characters");
-        }
-        if (trimmed.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
-            throw new InvalidFieldException("reason", "must not contain control characters or line breaks");
-        }
+        String trimmed = Params.text("reason", reason.strip(), MAX_REASON_LENGTH);
         if (durationText != null && expiresAtText != null) {
             throw new InvalidFieldException("expiresAt", "give either duration or expiresAt, not both");
         }
@@ -51,13 +48,12 @@ public final class EntryRequests {
         if (durationText != null) {
             lifetime = duration("duration", durationText);
         } else if (expiresAtText != null) {
-            try {
-                expiresAt = Instant.parse(expiresAtText.strip());
-            } catch (DateTimeParseException e) {
-                throw new InvalidFieldException("expiresAt", "is not an ISO-8601 instant such as 2030-01-31T12:00:00Z");
-            }
+            expiresAt = Params.instant("expiresAt", expiresAtText);
             if (!expiresAt.isAfter(now)) {
                 throw new InvalidFieldException("expiresAt", "is not in the future");
+            }
+            if (expiresAt.isAfter(now.plus(MAX_LIFETIME))) {
+                throw new InvalidFieldException("expiresAt", TOO_LONG);
             }
         }
         return new NewEntry(cidr, action, trimmed, source, actor, expiresAt, lifetime);
@@ -98,7 +94,7 @@ public final class EntryRequests {
         if (!duration.isPositive()) {
             throw new InvalidFieldException(field, "must be positive");
         }
-        if (duration.compareTo(Duration.ofDays(3650)) > 0) {
+        if (duration.compareTo(MAX_LIFETIME) > 0) {
             throw new InvalidFieldException(field, "is longer than 10 years; leave it out for a permanent entry");
         }
         return duration;

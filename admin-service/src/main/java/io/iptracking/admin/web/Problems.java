@@ -19,6 +19,12 @@ public final class Problems {
     public static final URI INVALID_FIELD = type("invalid-field");
     /** The body is not JSON, or not the JSON this endpoint takes. */
     public static final URI MALFORMED_BODY = type("malformed-body");
+    /**
+     * The request itself is not acceptable, before any field is read: not valid HTTP, or a target
+     * the server refuses to map (an encoded slash, backslash or NUL, a broken percent escape, CR/LF,
+     * a path above the root).
+     */
+    public static final URI MALFORMED_REQUEST = type("malformed-request");
     /** The body is larger than the API accepts. */
     public static final URI BODY_TOO_LARGE = type("body-too-large");
     /** A live entry already covers exactly this CIDR; {@code existingId} names it. */

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +23,8 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -94,6 +97,26 @@ public class WebConfiguration {
                         new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .description("An API key from ADMIN_API_KEYS, as Authorization: Bearer <key>")))
                 .addSecurityItem(new SecurityRequirement().addList("apiKey"));
+    }
+
+    /**
+     * A body that names a field twice is refused: readers disagree on which one counts (Jackson keeps
+     * the last, many proxies and loggers the first), so {@code {"cidr":"192.0.2.1","cidr":"0.0.0.0/0"}}
+     * could be reviewed as one thing and stored as another.
+     */
+    @Bean
+    JsonMapperBuilderCustomizer refuseDuplicateFields() {
+        return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(JsonMapper mapper) {
+        return ErrorProblems.requestRejected(mapper);
+    }
+
+    @Bean
+    ErrorProblems.TomcatReports tomcatProblemReports(JsonMapper mapper) {
+        return new ErrorProblems.TomcatReports(mapper);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.iptracking.common.event;
 
+import io.iptracking.common.text.SafeText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,10 +44,8 @@ final class Checks {
     }
 
     /**
-     * Text every reader can store and show as it is: at most {@code max} UTF-16 units, well-formed
-     * (no unpaired surrogate, so it encodes to valid UTF-8), and no control character (C0, DEL, C1) or
-     * Unicode line or paragraph separator, which would let a value forge a line in a log or a report and
-     * which PostgreSQL refuses ({@code NUL}). Null passes; callers that require a value check that first.
+     * Text every reader can store and show as it is ({@link SafeText}), at most {@code max} UTF-16
+     * units. Null passes; callers that require a value check that first.
      */
     static String text(String value, int max, String field) {
         if (value == null) {
@@ -55,17 +54,13 @@ final class Checks {
         if (value.length() > max) {
             throw new IllegalArgumentException(field + " must be at most " + max + " characters, was " + value.length());
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
-                throw new IllegalArgumentException(field + " must not contain control characters or line breaks (U+"
-                        + String.format("%04X", (int) c) + " at " + i + ")");
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(field + " holds an unpaired surrogate at " + i + ": not valid Unicode");
-            }
+        int at = SafeText.firstRefused(value, false);
+        if (at >= 0 && Character.isSurrogate(value.charAt(at))) {
+            throw new IllegalArgumentException(field + " holds an unpaired surrogate at " + at + ": not valid Unicode");
+        }
+        if (at >= 0) {
+            throw new IllegalArgumentException(field + " must not contain control characters or line breaks (U+"
+                    + String.format("%04X", (int) value.charAt(at)) + " at " + at + ")");
         }
         return value;
     }
