@@ -117,6 +117,7 @@ settings() {
     export ENRICHMENT_PORT=${ENRICHMENT_PORT:-8081}
     export DETECTION_PORT=${DETECTION_PORT:-8082}
     export ADMIN_PORT=${ADMIN_PORT:-8083}
+    export ADMIN_MANAGEMENT_PORT=${ADMIN_MANAGEMENT_PORT:-9083}
 }
 
 module_of() {
@@ -132,7 +133,7 @@ management_port_of() {
     ingest) echo "$INGEST_MANAGEMENT_PORT" ;;
     enrichment) echo "$ENRICHMENT_PORT" ;;
     detection) echo "$DETECTION_PORT" ;;
-    admin) echo "$ADMIN_PORT" ;;
+    admin) echo "$ADMIN_MANAGEMENT_PORT" ;;
     esac
 }
 
@@ -311,6 +312,9 @@ launch_service() {
     if [[ $s == ingest ]] && port_in_use "$INGEST_PORT"; then
         die "port $INGEST_PORT (the edge) is in use by another process (set INGEST_PORT)"
     fi
+    if [[ $s == admin ]] && port_in_use "$ADMIN_PORT"; then
+        die "port $ADMIN_PORT (the admin API) is in use by another process (set ADMIN_PORT)"
+    fi
     log=$LOG_DIR/$s.log
     echo "==== $(date -u +%FT%TZ) stack.sh starts $s" >>"$log"
     # setsid: the JVM outlives this script and the terminal's Ctrl-C; stop and down end it.
@@ -390,6 +394,7 @@ ip-tracking is running (logs in $LOG_DIR; stop it with deploy/local/stack.sh dow
   enrichment-service           http://127.0.0.1:$ENRICHMENT_PORT/actuator/health
   detection-service            http://127.0.0.1:$DETECTION_PORT/api/v1/ips/{ip}/activity
   admin-service (dashboard)    http://127.0.0.1:$ADMIN_PORT/    API docs /swagger-ui.html
+  admin health and metrics     http://127.0.0.1:$ADMIN_MANAGEMENT_PORT/actuator/health  /actuator/prometheus
   Kafka                        $KAFKA_BOOTSTRAP_SERVERS   (flags on ip.flagged.v1)
 EOF
     if [[ -n ${DEMO_KEY:-} ]]; then

@@ -1,10 +1,10 @@
 package io.iptracking.admin;
 
-import io.iptracking.admin.web.ApiKey;
+import io.iptracking.admin.privacy.IpTruncation;
+import io.iptracking.common.apikey.ApiKey;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.SensitivePathPatterns;
 import io.iptracking.common.event.Severity;
-import io.iptracking.admin.privacy.IpTruncation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -62,7 +62,7 @@ public record AdminProperties(
      * API keys (their SHA-256, never the keys themselves) and the request body limit.
      *
      * @param apiKeys {@code name:role:sha256hex}, comma-separated; role is viewer or operator; none means
-     *     every {@code /api} call is answered 401
+     *     every {@code /api} call is answered 401; detection's activity API takes the same keys
      * @param maxRequestSize the largest request body the API reads
      */
     public record Security(

@@ -2,9 +2,9 @@ package io.iptracking.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iptracking.admin.web.ApiKey;
-import io.iptracking.common.event.Severity;
 import io.iptracking.admin.privacy.IpTruncation;
+import io.iptracking.common.apikey.ApiKey;
+import io.iptracking.common.event.Severity;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

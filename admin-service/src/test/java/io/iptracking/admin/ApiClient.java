@@ -1,6 +1,6 @@
 package io.iptracking.admin;
 
-import io.iptracking.admin.web.ApiKey;
+import io.iptracking.common.apikey.ApiKey;
 import io.iptracking.common.json.Json;
 import java.io.IOException;
 import java.net.Socket;
@@ -11,9 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
-import java.util.HexFormat;
 import tools.jackson.databind.JsonNode;
 
 /** The admin API over real HTTP, as a caller with one API key (or none). */

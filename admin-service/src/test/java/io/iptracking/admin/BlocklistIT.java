@@ -10,7 +10,6 @@ import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.event.ListSource;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.kafka.Topics;
-import io.iptracking.common.testing.ManagementEndpoints;
 import io.iptracking.common.testing.PostgresDatabase;
 import io.iptracking.common.testing.TestKafka;
 import io.iptracking.common.testing.TestPostgres;
@@ -66,11 +65,6 @@ class BlocklistIT {
     @AfterEach
     void close() {
         topic.close();
-    }
-
-    @Test
-    void healthAndPrometheusAreServedWithoutAKey() {
-        ManagementEndpoints.assertHealthyWithPrometheus(port);
     }
 
     @Test

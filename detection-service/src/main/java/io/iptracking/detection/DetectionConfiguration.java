@@ -1,33 +1,44 @@
 package io.iptracking.detection;
 
+import io.iptracking.common.apikey.ApiKey;
+import io.iptracking.common.apikey.ApiKeys;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.kafka.Topics;
+import io.iptracking.detection.activity.ActivityAuthentication;
 import io.iptracking.detection.activity.ActivityQuery;
 import io.iptracking.detection.stream.DetectionListener;
 import io.iptracking.detection.stream.DetectionTopology;
 import io.iptracking.detection.stream.StreamsSettings;
+import io.iptracking.streams.DeadLetters;
+import io.iptracking.streams.StreamsSetup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.iptracking.streams.DeadLetters;
-import io.iptracking.streams.StreamsSetup;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.springframework.boot.health.contributor.HealthIndicator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.core.KafkaAdmin;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Wires detection: the one place where configuration meets the parts. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DetectionProperties.class)
 class DetectionConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(DetectionConfiguration.class);
 
     @Bean
     Clock clock() {
@@ -85,6 +96,24 @@ class DetectionConfiguration {
             DetectionListener listener, MeterRegistry registry) {
         return StreamsSetup.application("detection", StreamsSettings.of(p, kafka, deadLetters),
                 topology -> DetectionTopology.addTo(topology, p, clock, listener), registry);
+    }
+
+    /** Lets configuration list API keys as {@code name:role:sha256hex}, as admin's does. */
+    @Bean
+    @ConfigurationPropertiesBinding
+    static Converter<String, ApiKey> apiKeyConverter() {
+        return ApiKey::parse;
+    }
+
+    @Bean
+    FilterRegistrationBean<ActivityAuthentication> activityAuthentication(DetectionProperties p, JsonMapper mapper) {
+        ApiKeys keys = new ApiKeys(p.activity().apiKeys());
+        if (keys.isEmpty()) {
+            log.warn("No API keys configured (ADMIN_API_KEYS): every activity API call answers 401.");
+        }
+        FilterRegistrationBean<ActivityAuthentication> bean = new FilterRegistrationBean<>(new ActivityAuthentication(keys, mapper));
+        bean.addUrlPatterns("/api/*");
+        return bean;
     }
 
     @Bean

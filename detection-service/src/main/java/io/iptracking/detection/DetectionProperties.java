@@ -1,5 +1,6 @@
 package io.iptracking.detection;
 
+import io.iptracking.common.apikey.ApiKey;
 import io.iptracking.common.event.SensitivePathPatterns;
 import io.iptracking.common.event.Severity;
 import jakarta.validation.Valid;
@@ -30,7 +31,17 @@ public record DetectionProperties(
         @Valid @NotNull @DefaultValue Window window,
         @Valid @NotNull @DefaultValue Network network,
         @Valid @NotNull @DefaultValue Rules rules,
-        @Valid @NotNull @DefaultValue Anomaly anomaly) {
+        @Valid @NotNull @DefaultValue Anomaly anomaly,
+        @Valid @NotNull @DefaultValue Activity activity) {
+
+    /**
+     * The activity API ({@code /api/v1/ips/{ip}/activity}).
+     *
+     * @param apiKeys the API keys of the admin API ({@code name:role:sha256hex}, comma-separated); detection's
+     *     activity API takes them too, either role; none configured, every {@code /api} call is answered 401
+     */
+    public record Activity(@NotNull @DefaultValue List<ApiKey> apiKeys) {
+    }
 
     /**
      * The broker and the Kafka Streams application.

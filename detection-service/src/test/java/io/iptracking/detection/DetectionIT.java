@@ -130,7 +130,7 @@ class DetectionIT {
         Map<Integer, List<ClientIp>> byOwner = ips.stream().collect(Collectors.groupingBy(ip -> ownerPort(a, ip)));
         assertThat(byOwner).containsOnlyKeys(a.port, b.port);
         ClientIp onB = byOwner.get(b.port).getFirst();
-        HttpResponse<String> redirect = ManagementEndpoints.get(a.port, "/api/v1/ips/" + onB + "/activity");
+        HttpResponse<String> redirect = activity(a.port, onB.toString());
         assertThat(redirect.statusCode()).isEqualTo(307);
         assertThat(redirect.headers().firstValue("Location")).contains("http://127.0.0.1:" + b.port + "/api/v1/ips/" + onB + "/activity");
 
@@ -174,12 +174,33 @@ class DetectionIT {
     void answersForAnUnknownIpAndRefusesSomethingElse() {
         RunningDetection a = start(Path.of("target", "it-state", applicationId));
         await().atMost(Duration.ofSeconds(60)).until(() -> running(a));
-        HttpResponse<String> unknown = ManagementEndpoints.get(a.port, "/api/v1/ips/192.0.2.200/activity");
+        HttpResponse<String> unknown = activity(a.port, "192.0.2.200");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("No request from 192.0.2.200 in the current window.");
-        HttpResponse<String> bad = ManagementEndpoints.get(a.port, "/api/v1/ips/not-an-ip/activity");
+        HttpResponse<String> bad = activity(a.port, "not-an-ip");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.headers().firstValue("Content-Type")).contains("application/problem+json");
+    }
+
+    @Test
+    void theActivityApiAnswersOnlyAKeyTheAdminApiTakes() {
+        RunningDetection a = start(Path.of("target", "it-state", applicationId));
+        await().atMost(Duration.ofSeconds(60)).until(() -> running(a));
+        String path = "/api/v1/ips/192.0.2.201/activity";
+        for (String[] headers : List.of(new String[0], new String[] {"Authorization", "Bearer not-a-key"},
+                new String[] {"X-API-Key", RunningDetection.VIEWER_KEY + "x"}, new String[] {"Authorization", RunningDetection.VIEWER_KEY})) {
+            HttpResponse<String> refused = ManagementEndpoints.get(a.port, path, headers);
+            assertThat(refused.statusCode()).as(String.join(" ", headers)).isEqualTo(401);
+            assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+            assertThat(refused.body()).doesNotContain("192.0.2.201");
+        }
+        assertThat(ManagementEndpoints.get(a.port, path, "X-API-Key", RunningDetection.VIEWER_KEY).statusCode()).isEqualTo(404);
+        assertThat(ManagementEndpoints.get(a.port, "/actuator/health/readiness").statusCode()).as("probes need no key").isEqualTo(200);
+    }
+
+    private static HttpResponse<String> activity(int port, String ip) {
+        return ManagementEndpoints.get(port, "/api/v1/ips/" + ip + "/activity", "Authorization", "Bearer " + RunningDetection.VIEWER_KEY);
     }
 
     private RunningDetection start(Path state) {
@@ -218,11 +239,11 @@ class DetectionIT {
     /** Waits until the activity endpoint (any instance; redirects followed) shows {@code n} requests from the IP. */
     private void awaitRequests(RunningDetection any, ClientIp ip, int n) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            HttpResponse<String> r = ManagementEndpoints.get(any.port, "/api/v1/ips/" + ip + "/activity");
+            HttpResponse<String> r = activity(any.port, ip.toString());
             if (r.statusCode() == 307) {
                 String location = r.headers().firstValue("Location").orElseThrow();
                 int port = Integer.parseInt(location.replaceAll("^http://127\\.0\\.0\\.1:(\\d+)/.*$", "$1"));
-                r = ManagementEndpoints.get(port, "/api/v1/ips/" + ip + "/activity");
+                r = activity(port, ip.toString());
             }
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"requests\":" + n + ",");

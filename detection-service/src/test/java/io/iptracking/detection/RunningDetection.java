@@ -2,11 +2,13 @@ package io.iptracking.detection;
 
 import static org.awaitility.Awaitility.await;
 
-import io.iptracking.common.testing.FreePorts;
+import io.iptracking.common.apikey.ApiKey;
 import io.iptracking.common.kafka.Topics;
+import io.iptracking.common.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * its local state.
  */
 final class RunningDetection implements AutoCloseable {
+
+    /** The key the activity API takes in these tests (a viewer key, as the admin API's). */
+    static final String VIEWER_KEY = "it-viewer-key-0123456789abcdef0123456789ab";
 
     final int port;
     final Path stateDir;
@@ -60,6 +65,7 @@ final class RunningDetection implements AutoCloseable {
         p.put("detection.kafka.application-id", applicationId);
         p.put("detection.kafka.state-dir", stateDir.toString());
         p.put("detection.kafka.application-server", "127.0.0.1:" + port);
+        p.put("detection.activity.api-keys", "it-viewer:viewer:" + HexFormat.of().formatHex(ApiKey.hash(VIEWER_KEY)));
         // A killed instance's partitions move after the session timeout: the broker's minimum, not 45 s.
         p.put("detection.kafka.streams.session.timeout.ms", "6000");
         p.put("detection.kafka.streams.heartbeat.interval.ms", "1000");

@@ -60,7 +60,7 @@ final class Stack implements AutoCloseable {
         this.redis = redis;
         this.database = database;
         this.scriptLog = dir.resolve("stack.sh.log");
-        List<Integer> ports = FreePorts.distinct(7);
+        List<Integer> ports = FreePorts.distinct(8);
         edgePort = ports.get(0);
         edgeManagementPort = ports.get(1);
         enrichmentPort = ports.get(2);
@@ -81,6 +81,7 @@ final class Stack implements AutoCloseable {
         environment.put("ENRICHMENT_PORT", Integer.toString(enrichmentPort));
         environment.put("DETECTION_PORT", Integer.toString(detectionPort));
         environment.put("ADMIN_PORT", Integer.toString(adminPort));
+        environment.put("ADMIN_MANAGEMENT_PORT", Integer.toString(ports.get(7)));
         environment.put("KAFKA_PORT", Integer.toString(kafkaPort));
         environment.put("DEMO_PORT", Integer.toString(ports.get(6)));
         environment.put("INGEST_REDIS_URL", redis.uri());

@@ -1,5 +1,7 @@
 package io.iptracking.admin.web;
 
+import io.iptracking.common.apikey.ApiKeys;
+import io.iptracking.common.apikey.Role;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,8 +20,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class ApiKeyAuthentication extends OncePerRequestFilter {
 
-    private static final String BEARER = "Bearer ";
-
     private final ApiKeys keys;
 
     ApiKeyAuthentication(ApiKeys keys) {
@@ -29,7 +29,7 @@ final class ApiKeyAuthentication extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        keys.find(presented(request)).ifPresent(key -> {
+        keys.find(ApiKeys.presented(request::getHeader)).ifPresent(key -> {
             List<SimpleGrantedAuthority> roles = key.role() == Role.OPERATOR
                     ? List.of(new SimpleGrantedAuthority("ROLE_VIEWER"), new SimpleGrantedAuthority("ROLE_OPERATOR"))
                     : List.of(new SimpleGrantedAuthority("ROLE_VIEWER"));
@@ -42,14 +42,5 @@ final class ApiKeyAuthentication extends OncePerRequestFilter {
         } finally {
             SecurityContextHolder.clearContext();
         }
-    }
-
-    private static String presented(HttpServletRequest request) {
-        String header = request.getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return header.substring(BEARER.length()).strip();
-        }
-        String apiKey = request.getHeader("X-API-Key");
-        return apiKey == null ? null : apiKey.strip();
     }
 }

@@ -1,6 +1,7 @@
 package io.iptracking.admin.web;
 
 import io.iptracking.admin.AdminProperties;
+import io.iptracking.common.apikey.ApiKeys;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -51,14 +52,7 @@ public class WebConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain api(HttpSecurity http, ApiKeys keys, JsonMapper mapper) throws Exception {
-        http.securityMatcher("/api/**")
-                .csrf(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
-                .requestCache(AbstractHttpConfigurer::disable)
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .addFilterBefore(new ApiKeyAuthentication(keys), AnonymousAuthenticationFilter.class)
+        byApiKey(http.securityMatcher("/api/**"), keys)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(HttpMethod.GET, "/api/**").hasRole("VIEWER")
                         .requestMatchers(HttpMethod.HEAD, "/api/**").hasRole("VIEWER")
@@ -75,8 +69,32 @@ public class WebConfiguration {
         return http.build();
     }
 
+    /**
+     * The actuator (on the management port): open, so that probes and Prometheus need nothing, but a
+     * request with an API key is authenticated, and only such a request sees health details.
+     */
     @Bean
     @Order(2)
+    SecurityFilterChain management(HttpSecurity http, ApiKeys keys) throws Exception {
+        byApiKey(http.securityMatcher("/actuator/**"), keys)
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        return http.build();
+    }
+
+    /** Stateless, no cookies, no login form: a request is whoever its API key says, or anonymous. */
+    private static HttpSecurity byApiKey(HttpSecurity http, ApiKeys keys) throws Exception {
+        return http
+                .csrf(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new ApiKeyAuthentication(keys), AnonymousAuthenticationFilter.class);
+    }
+
+    @Bean
+    @Order(3)
     SecurityFilterChain open(HttpSecurity http) throws Exception {
         http.csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)

@@ -59,9 +59,18 @@ public final class ManagementEndpoints {
     }
 
     public static HttpResponse<String> get(int port, String path) {
+        return get(port, path, new String[0]);
+    }
+
+    /** @param headers names and values, alternating */
+    public static HttpResponse<String> get(int port, String path, String... headers) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).GET();
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("GET " + path + " on port " + port + " failed: " + e, e);
         } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package io.iptracking.admin.web;
+package io.iptracking.common.apikey;
 
 /** What an API caller may do. */
 public enum Role {

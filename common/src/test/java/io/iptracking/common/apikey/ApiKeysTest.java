@@ -1,4 +1,4 @@
-package io.iptracking.admin.web;
+package io.iptracking.common.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

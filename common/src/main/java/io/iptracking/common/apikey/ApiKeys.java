@@ -1,11 +1,14 @@
-package io.iptracking.admin.web;
+package io.iptracking.common.apikey;
 
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Finds the configured key a caller presented, in time that does not depend on which key matched. */
 public final class ApiKeys {
+
+    private static final String BEARER = "Bearer ";
 
     private final List<ApiKey> keys;
 
@@ -31,6 +34,21 @@ public final class ApiKeys {
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /**
+     * The key a request presents, as {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>};
+     * null when it presents none.
+     *
+     * @param header a request's header by name, null when absent
+     */
+    public static String presented(UnaryOperator<String> header) {
+        String authorization = header.apply("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return authorization.substring(BEARER.length()).strip();
+        }
+        String apiKey = header.apply("X-API-Key");
+        return apiKey == null ? null : apiKey.strip();
     }
 
     public boolean isEmpty() {

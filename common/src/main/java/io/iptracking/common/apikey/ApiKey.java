@@ -1,4 +1,4 @@
-package io.iptracking.admin.web;
+package io.iptracking.common.apikey;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
