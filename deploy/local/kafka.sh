@@ -16,6 +16,7 @@
 #     ConsumerGroupCommand from its consumer packages); give a full name for others
 #     (kafka.tools.StorageTool).
 #   deploy/local/kafka.sh bootstrap        print the bootstrap address of the running broker
+#   deploy/local/kafka.sh acls FILE        grant what FILE says (deploy/local/kafka/acls.txt), as admin
 #
 # start and stop are idempotent: starting a running broker only prints its address, stopping a
 # stopped one does nothing. start never leaves a half-started JVM behind: when the broker dies or
@@ -32,6 +33,13 @@
 #     quorum (format --standalone + controller.quorum.bootstrap.servers), but that writes the
 #     controller's address into the metadata log, so the controller port could never change; with a
 #     static voter, start may pick any free controller port, on a machine shared with others.
+#   - authentication, when KAFKA_ADMIN_PASSWORD is set: clients authenticate with SASL/SCRAM-SHA-256
+#     on the client listener and are authorized by ACLs (StandardAuthorizer, nothing allowed without
+#     one); "admin" is the super user, which the broker itself uses, created when the storage is
+#     formatted; KAFKA_SCRAM_USERS are created or updated at each start. The controller listener
+#     takes SASL/PLAIN with the admin password. $KAFKA_STATE_DIR/admin-client.properties holds the
+#     admin's client settings for the tools (--command-config, --consumer.config). Storage formatted
+#     without authentication cannot be switched: start fails and says to delete it.
 #   - listeners on 127.0.0.1 only; internal topics (offsets, transactions, share state) with
 #     replication factor 1 and min ISR 1; heap $KAFKA_HEAP; logs in $KAFKA_STATE_DIR/logs
 #     (server.log, and kafka.out for the JVM's own output); pid in $KAFKA_STATE_DIR/kafka.pid.
@@ -45,6 +53,8 @@
 #   KAFKA_HEAP             (512m) -Xms and -Xmx of the broker
 #   KAFKA_WAIT_SECONDS     (60) how long start waits for the broker to answer
 #   KAFKA_STOP_SECONDS     (30) how long stop waits for a controlled shutdown before SIGKILL
+#   KAFKA_ADMIN_PASSWORD   (none) turns authentication and ACLs on (see above); letters, digits, . _ -
+#   KAFKA_SCRAM_USERS      (none) more SCRAM users, "name=password" separated by spaces, same characters
 #   JAVA_HOME              the JDK (17 or newer) to run Kafka with; else the java on the PATH
 # Needs: bash, a JDK 17+, flock, od, and Maven Central (first start only).
 set -euo pipefail
@@ -66,7 +76,11 @@ DATA_DIR=$STATE_DIR/data
 LOG_DIR=$STATE_DIR/logs
 CONFIG=$STATE_DIR/server.properties
 PID_FILE=$STATE_DIR/kafka.pid
+ADMIN_CLIENT_CONFIG=$STATE_DIR/admin-client.properties
 HOST=127.0.0.1
+ADMIN_PASSWORD=${KAFKA_ADMIN_PASSWORD:-}
+SCRAM_USERS=${KAFKA_SCRAM_USERS:-}
+CREDENTIAL='^[A-Za-z0-9._-]+$'
 
 die() {
     echo "kafka.sh: $*" >&2
@@ -155,7 +169,7 @@ broker_pid() {
 
 # The client port the running broker was started with (from its config).
 running_port() {
-    sed -n "s#^listeners=PLAINTEXT://$HOST:\([0-9]*\),.*#\1#p" "$CONFIG"
+    sed -n "s#^listeners=[A-Z_]*://$HOST:\([0-9]*\),.*#\1#p" "$CONFIG"
 }
 
 # Sends an ApiVersions request (v0, correlation id 1) and expects a reply without error: proof that
@@ -172,15 +186,13 @@ broker_answers() {
 
 write_config() {
     local controller_port=$1
+    # Passwords may be in it: readable by this user only.
+    (umask 077 && : >"$CONFIG")
     cat >"$CONFIG" <<EOF
 # Written by deploy/local/kafka.sh at each start; edits are overwritten.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$controller_port
-listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$controller_port
-advertised.listeners=PLAINTEXT://$HOST:$PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 log.dirs=$DATA_DIR
 num.partitions=1
@@ -196,16 +208,68 @@ offsets.topic.num.partitions=6
 # No other members will join: do not hold the first rebalance back.
 group.initial.rebalance.delay.ms=0
 EOF
+    if [[ -z $ADMIN_PASSWORD ]]; then
+        cat >>"$CONFIG" <<EOF
+listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$controller_port
+advertised.listeners=PLAINTEXT://$HOST:$PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+EOF
+        return 0
+    fi
+    cat >>"$CONFIG" <<EOF
+listeners=SASL_PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$controller_port
+advertised.listeners=SASL_PLAINTEXT://$HOST:$PORT
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+inter.broker.listener.name=SASL_PLAINTEXT
+EOF
+    sed -e "s/@INTER_BROKER_LISTENER@/sasl_plaintext/" -e "s/@ADMIN_PASSWORD@/$ADMIN_PASSWORD/g" \
+        "$SCRIPT_DIR/kafka/authentication.properties" >>"$CONFIG"
+    (umask 077 && cat >"$ADMIN_CLIENT_CONFIG" <<EOF
+# The admin's client settings for Kafka's tools; written by deploy/local/kafka.sh at each start.
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-256
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$ADMIN_PASSWORD";
+EOF
+    )
+}
+
+# Checks the credentials before anything is written with them (they go into properties and JAAS lines).
+check_credentials() {
+    local pair
+    [[ -z $ADMIN_PASSWORD || $ADMIN_PASSWORD =~ $CREDENTIAL ]] ||
+        die "KAFKA_ADMIN_PASSWORD may hold only letters, digits and . _ -"
+    for pair in $SCRAM_USERS; do
+        [[ -n $ADMIN_PASSWORD ]] || die "KAFKA_SCRAM_USERS needs KAFKA_ADMIN_PASSWORD (authentication on)"
+        [[ $pair == *=* && ${pair%%=*} =~ $CREDENTIAL && ${pair#*=} =~ $CREDENTIAL ]] ||
+            die "KAFKA_SCRAM_USERS: each entry is name=password, letters, digits and . _ - only"
+    done
+}
+
+# Creates or updates the SCRAM users (as admin, through the broker): idempotent.
+ensure_users() {
+    local java=$1 pair
+    for pair in $SCRAM_USERS; do
+        "$java" -cp "$LIB_DIR/*" -Dlog4j2.configurationFile="$TOOLS_LOG_CONFIG" kafka.admin.ConfigCommand \
+            --bootstrap-server "$HOST:$PORT" --command-config "$ADMIN_CLIENT_CONFIG" --alter \
+            --add-config "SCRAM-SHA-256=[password=${pair#*=}]" --entity-type users --entity-name "${pair%%=*}" \
+            >>"$LOG_DIR/users.out" 2>&1 || {
+            say "could not create the Kafka user ${pair%%=*} (log: $LOG_DIR/users.out)"
+            return 1
+        }
+    done
 }
 
 format_storage() {
-    local java=$1 cluster_id
+    local java=$1 cluster_id scram=()
     cluster_id=$("$java" -cp "$LIB_DIR/*" -Dlog4j2.configurationFile="$TOOLS_LOG_CONFIG" \
         kafka.tools.StorageTool random-uuid) || die "kafka.tools.StorageTool random-uuid failed"
+    [[ -n $ADMIN_PASSWORD ]] && scram=(--add-scram "SCRAM-SHA-256=[name=admin,password=$ADMIN_PASSWORD]")
     "$java" -cp "$LIB_DIR/*" -Dlog4j2.configurationFile="$TOOLS_LOG_CONFIG" \
-        kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG" >"$LOG_DIR/format.out" 2>&1 ||
+        kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG" "${scram[@]}" >"$LOG_DIR/format.out" 2>&1 ||
         die "formatting $DATA_DIR failed: $(tail -n 5 "$LOG_DIR/format.out")"
-    say "formatted $DATA_DIR (cluster id $cluster_id)"
+    [[ -z $ADMIN_PASSWORD ]] || : >"$DATA_DIR/.ipt-scram"
+    say "formatted $DATA_DIR (cluster id $cluster_id${ADMIN_PASSWORD:+, with authentication})"
 }
 
 show_log_tail() {
@@ -258,9 +322,13 @@ cmd_start() {
     [[ $controller_port != "$PORT" ]] || die "KAFKA_CONTROLLER_PORT must differ from KAFKA_PORT"
     port_in_use "$controller_port" && die "controller port $controller_port is already in use (set KAFKA_CONTROLLER_PORT)"
 
+    check_credentials
     java=$(java_cmd)
     ensure_libs
     mkdir -p "$DATA_DIR" "$LOG_DIR"
+    if [[ -n $ADMIN_PASSWORD && -f $DATA_DIR/meta.properties && ! -f $DATA_DIR/.ipt-scram ]]; then
+        die "$DATA_DIR was formatted without authentication, so it has no admin user; stop, delete it and start again"
+    fi
     write_config "$controller_port"
     [[ -f $DATA_DIR/meta.properties ]] || format_storage "$java"
 
@@ -286,7 +354,11 @@ cmd_start() {
         fi
         sleep 0.5
     done
-    say "started (pid $pid, controller on $HOST:$controller_port, data in $DATA_DIR, logs in $LOG_DIR)"
+    if [[ -n $ADMIN_PASSWORD ]] && ! ensure_users "$java"; then
+        terminate "$pid"
+        die "stopped the broker: its users could not be created"
+    fi
+    say "started (pid $pid, controller on $HOST:$controller_port, data in $DATA_DIR, logs in $LOG_DIR${ADMIN_PASSWORD:+, SASL/SCRAM and ACLs})"
     echo "$HOST:$PORT"
 }
 
@@ -321,6 +393,19 @@ cmd_bootstrap() {
     echo "$HOST:$(running_port)"
 }
 
+cmd_acls() {
+    (($# == 1)) || die "usage: kafka.sh acls FILE"
+    local java port
+    [[ -f $ADMIN_CLIENT_CONFIG ]] || die "no $ADMIN_CLIENT_CONFIG: start the broker with KAFKA_ADMIN_PASSWORD set"
+    broker_pid >/dev/null || die "not running ($STATE_DIR)"
+    port=$(running_port)
+    java=$(java_cmd)
+    ensure_libs
+    # One JVM for the whole file (Kafka's AclCommand takes one grant per run); a source file needs a JDK.
+    "$java" -Xmx256m -Dlog4j2.configurationFile="$TOOLS_LOG_CONFIG" -cp "$LIB_DIR/*" "$SCRIPT_DIR/kafka/KafkaAcls.java" \
+        "$HOST:$port" "$ADMIN_CLIENT_CONFIG" "$1" || die "could not apply the ACLs of $1"
+}
+
 cmd_tool() {
     (($# >= 1)) || die "usage: kafka.sh tool CLASS [ARGS…]"
     local class=$1 java
@@ -345,8 +430,9 @@ main() {
     status) cmd_status ;;
     bootstrap) cmd_bootstrap ;;
     tool) cmd_tool "$@" ;;
+    acls) cmd_acls "$@" ;;
     *)
-        echo "usage: $0 start|stop|status|bootstrap|tool CLASS [ARGS…]" >&2
+        echo "usage: $0 start|stop|status|bootstrap|acls FILE|tool CLASS [ARGS…]" >&2
         exit 2
         ;;
     esac

@@ -18,7 +18,10 @@
 #
 # The parts:
 #   kafka        a real single-node KRaft broker from Kafka's jars (deploy/local/kafka.sh), data in
-#                $STACK_DIR/kafka, on 127.0.0.1:$KAFKA_PORT (9092)
+#                $STACK_DIR/kafka, on 127.0.0.1:$KAFKA_PORT (9092); clients authenticate (SASL/SCRAM,
+#                one principal per service, passwords in $STACK_DIR/kafka-passwords) and ACLs allow
+#                each only its own topics (deploy/local/kafka/acls.txt); Kafka's tools take
+#                --command-config $STACK_DIR/kafka/admin-client.properties
 #   postgres     the machine's PostgreSQL, redis the machine's Redis: started (or installed from
 #                Debian's packages) by deploy/local/services.sh when not running; the admin
 #                database (iptracking) is created when missing. Not stopped by down.
@@ -118,6 +121,42 @@ settings() {
     export DETECTION_PORT=${DETECTION_PORT:-8082}
     export ADMIN_PORT=${ADMIN_PORT:-8083}
     export ADMIN_MANAGEMENT_PORT=${ADMIN_MANAGEMENT_PORT:-9083}
+    kafka_credentials
+}
+
+# Kafka's principals (deploy/local/kafka/acls.txt says what each may do): one per service, and
+# ipt-flags-reader for other systems that consume the flags. Their passwords come from the settings
+# (KAFKA_ADMIN_PASSWORD, INGEST_KAFKA_PASSWORD, …, FLAGS_READER_KAFKA_PASSWORD), else they are made
+# once per STACK_DIR and kept in $STACK_DIR/kafka-passwords (readable by you only).
+KAFKA_PASSWORD_VARIABLES=(KAFKA_ADMIN_PASSWORD INGEST_KAFKA_PASSWORD ENRICHMENT_KAFKA_PASSWORD DETECTION_KAFKA_PASSWORD
+    ADMIN_KAFKA_PASSWORD FLAGS_READER_KAFKA_PASSWORD)
+
+kafka_credentials() {
+    local file=$STACK_DIR/kafka-passwords variable
+    for variable in "${KAFKA_PASSWORD_VARIABLES[@]}"; do
+        [[ -n ${!variable:-} ]] && continue
+        if [[ ! -s $file ]]; then
+            (umask 077 && for variable in "${KAFKA_PASSWORD_VARIABLES[@]}"; do
+                echo "$variable=$(head -c 24 /dev/urandom | base64 | tr -d '+/=\n')"
+            done >"$file")
+        fi
+        load_env_file "$file"
+        break
+    done
+    for variable in "${KAFKA_PASSWORD_VARIABLES[@]}"; do
+        export "${variable?}"
+    done
+    export KAFKA_SCRAM_USERS="ipt-ingest=$INGEST_KAFKA_PASSWORD ipt-enrichment=$ENRICHMENT_KAFKA_PASSWORD \
+ipt-detection=$DETECTION_KAFKA_PASSWORD ipt-admin=$ADMIN_KAFKA_PASSWORD ipt-flags-reader=$FLAGS_READER_KAFKA_PASSWORD"
+}
+
+# The Kafka client settings of one service: its own principal, SASL/SCRAM.
+kafka_client_environment() {
+    local password_variable
+    password_variable=$(tr '[:lower:]' '[:upper:]' <<<"$1")_KAFKA_PASSWORD
+    echo "KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT"
+    echo "KAFKA_SASL_MECHANISM=SCRAM-SHA-256"
+    echo "KAFKA_SASL_JAAS_CONFIG=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"ipt-$1\" password=\"${!password_variable}\";"
 }
 
 module_of() {
@@ -243,6 +282,7 @@ ensure_api_key() {
 
 start_kafka() {
     "$SCRIPT_DIR/kafka.sh" start >/dev/null
+    "$SCRIPT_DIR/kafka.sh" acls "$SCRIPT_DIR/kafka/acls.txt"
 }
 
 upstream_pid() {
@@ -305,7 +345,7 @@ stop_upstream() {
 
 # Starts a service JVM unless it runs; does not wait.
 launch_service() {
-    local s=$1 pid log port
+    local s=$1 pid log port kafka_client
     service_pid "$s" >/dev/null && return 0
     port=$(management_port_of "$s")
     port_in_use "$port" && die "port $port ($s) is in use by another process"
@@ -318,7 +358,8 @@ launch_service() {
     log=$LOG_DIR/$s.log
     echo "==== $(date -u +%FT%TZ) stack.sh starts $s" >>"$log"
     # setsid: the JVM outlives this script and the terminal's Ctrl-C; stop and down end it.
-    setsid "$JAVA" "${JAVA_OPTS[@]}" -jar "$(jar_of "$s")" >>"$log" 2>&1 </dev/null &
+    mapfile -t kafka_client < <(kafka_client_environment "$s")
+    setsid env "${kafka_client[@]}" "$JAVA" "${JAVA_OPTS[@]}" -jar "$(jar_of "$s")" >>"$log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$PID_DIR/$s.pid"
 }

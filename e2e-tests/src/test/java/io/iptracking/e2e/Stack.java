@@ -21,10 +21,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
 
 /**
  * The whole stack as users run it without Docker: {@code deploy/local/stack.sh up} starts a Kafka
@@ -90,8 +93,15 @@ final class Stack implements AutoCloseable {
         environment.put("ADMIN_DB_PASSWORD", database.password() == null ? "" : database.password());
         environment.put("ADMIN_API_KEYS", "e2e:operator:" + sha256Hex(apiKey));
         environment.put("INGEST_TRUSTED_PROXIES", "127.0.0.1/32");
+        // Kafka runs with SASL/SCRAM and ACLs, as stack.sh always does; the tests know every password.
+        KAFKA_PASSWORDS.forEach((user, variable) -> environment.put(variable, randomToken()));
         environment.putAll(settings);
     }
+
+    /** Kafka's principals, by the variable stack.sh reads each one's password from. */
+    static final Map<String, String> KAFKA_PASSWORDS = Map.of("admin", "KAFKA_ADMIN_PASSWORD", "ipt-ingest", "INGEST_KAFKA_PASSWORD",
+            "ipt-enrichment", "ENRICHMENT_KAFKA_PASSWORD", "ipt-detection", "DETECTION_KAFKA_PASSWORD", "ipt-admin", "ADMIN_KAFKA_PASSWORD",
+            "ipt-flags-reader", "FLAGS_READER_KAFKA_PASSWORD");
 
     /** Starts a stack in a new folder under {@code target/}; {@code settings} add or override variables. */
     static Stack up(Map<String, String> settings) {
@@ -120,6 +130,23 @@ final class Stack implements AutoCloseable {
 
     String bootstrapServers() {
         return "127.0.0.1:" + kafkaPort;
+    }
+
+    /**
+     * The settings of a Kafka client authenticated as {@code user} ({@code admin}, the super user the
+     * tests read and inspect with, or one of the services' principals); {@code null} for a client with
+     * no credentials at all.
+     */
+    Map<String, Object> kafkaClient(String user) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (user != null) {
+            config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+            config.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-256");
+            config.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                    + user + "\" password=\"" + environment.get(KAFKA_PASSWORDS.get(user)) + "\";");
+        }
+        return config;
     }
 
     /** SIGKILL, as a crash would: no shutdown hook, no commit, no clean leave of the group. */

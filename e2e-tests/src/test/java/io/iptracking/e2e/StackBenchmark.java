@@ -30,7 +30,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -102,8 +101,8 @@ public final class StackBenchmark {
         Load direct = new Load(demoPort, rate, false);
         direct.runFor(Duration.ofSeconds(15));
 
-        try (TopicReader flags = new TopicReader(stack.bootstrapServers(), "ip.flagged.v1");
-                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+        try (TopicReader flags = new TopicReader(stack.kafkaClient("admin"), "ip.flagged.v1");
+                Admin admin = Admin.create(stack.kafkaClient("admin"))) {
             Load load = new Load(stack.edgePort, rate, true);
             Thread background = Thread.ofPlatform().name("load").start(() -> load.runFor(Duration.ofSeconds(seconds)));
             ScheduledExecutorService lagSampler = Executors.newSingleThreadScheduledExecutor();
@@ -238,8 +237,7 @@ public final class StackBenchmark {
 
     /** Committed records on a topic, counted by a plain read_committed consumer from the beginning. */
     private long countRecords(String topic) throws Exception {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        Map<String, Object> config = stack.kafkaClient("admin");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

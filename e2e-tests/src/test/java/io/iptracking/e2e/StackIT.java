@@ -1,6 +1,7 @@
 package io.iptracking.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.iptracking.common.json.Json;
@@ -12,13 +13,28 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,8 +69,8 @@ class StackIT {
     @BeforeAll
     void up() {
         stack = Stack.up(Map.of("INGEST_JWT_HMAC_SECRET", JWT_SECRET, "INGEST_SUBJECT_SECRET", SUBJECT_SECRET));
-        flags = new TopicReader(stack.bootstrapServers(), FLAGS);
-        enriched = new TopicReader(stack.bootstrapServers(), ENRICHED);
+        flags = new TopicReader(stack.kafkaClient("admin"), FLAGS);
+        enriched = new TopicReader(stack.kafkaClient("admin"), ENRICHED);
         // One block and unblock first, unmeasured: the first change also opens the admin's producer
         // and warms every step of the path, which is not what the 1 s promise is about.
         String warmUp = "198.18.0.1";
@@ -187,6 +203,80 @@ class StackIT {
     }
 
     @Test
+    @Order(5)
+    void onlyAdminWritesTheBlocklistAndOtherSystemsOnlyReadFlags() throws InterruptedException {
+        String key = "198.51.100.250/32";
+        String forged = "{\"schemaVersion\":1,\"cidr\":\"0.0.0.0/0\",\"action\":\"ALLOW\",\"reason\":\"forged\"}";
+        // No credentials: the broker does not let the client in at all.
+        assertThat(write(stack.kafkaClient(null), "ip.blocklist.v1", key, forged)).as("without credentials").isNotNull();
+        // Another service's principal, or a wrong password: not authorized, not authenticated.
+        for (String service : List.of("ipt-ingest", "ipt-enrichment", "ipt-detection", "ipt-flags-reader")) {
+            assertThat(write(stack.kafkaClient(service), "ip.blocklist.v1", key, forged)).as(service)
+                    .isInstanceOf(TopicAuthorizationException.class);
+        }
+        Map<String, Object> wrongPassword = stack.kafkaClient("ipt-admin");
+        wrongPassword.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                + "username=\"ipt-admin\" password=\"guess\";");
+        assertThat(write(wrongPassword, "ip.blocklist.v1", key, forged)).isInstanceOf(SaslAuthenticationException.class);
+        // The detection principal may not forge request events either, and the edge's may not forge flags.
+        assertThat(write(stack.kafkaClient("ipt-detection"), "ip.requests.v1", "192.0.2.1", "{}"))
+                .isInstanceOf(TopicAuthorizationException.class);
+        assertThat(write(stack.kafkaClient("ipt-ingest"), "ip.flagged.v1", "192.0.2.1", "{}"))
+                .isInstanceOf(TopicAuthorizationException.class);
+        assertThat(keysOn("ip.blocklist.v1")).as("nothing forged reached the lists").isNotEmpty().doesNotContain(key);
+
+        // Other systems: the flags, and nothing else.
+        try (TopicReader reader = new TopicReader(stack.kafkaClient("ipt-flags-reader"), FLAGS)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !reader.withKey("203.0.113.51").isEmpty());
+        }
+        Map<String, Object> reader = stack.kafkaClient("ipt-flags-reader");
+        reader.put(ConsumerConfig.GROUP_ID_CONFIG, "someone-elses-group");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(reader, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(List.of(new TopicPartition("ip.requests.v1", 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(10))).isInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    /** The keys of every record on the topic now, read to its end by the super user. */
+    private List<String> keysOn(String topic) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(stack.kafkaClient("admin"), new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<String> keys = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> keys.add(r.key()));
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+            });
+            return keys;
+        }
+    }
+
+    /** Writes one record; the cause of the failure, or null when the write was acknowledged. */
+    private static Throwable write(Map<String, Object> client, String topic, String key, String value) {
+        Map<String, Object> config = new HashMap<>(client);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
+        config.put(ProducerConfig.RETRIES_CONFIG, 0);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(15, TimeUnit.SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (KafkaException | java.util.concurrent.TimeoutException e) {
+            return e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     @Order(10)
     void detectionKilledMidStreamNeitherLosesNorRepeatsAFlag() {
         List<String> ips = ips("192.0.2.", 20);
@@ -309,7 +399,7 @@ class StackIT {
 
     /** Waits until consumer group {@code group} has committed offsets up to the current end of {@code topic}. */
     private void awaitCommitted(String group, String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+        try (Admin admin = Admin.create(stack.kafkaClient("admin"))) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> ConsumerLag.of(admin, group, topic) == 0);
         }
     }

@@ -31,9 +31,9 @@ final class TopicReader implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    TopicReader(String bootstrapServers, String topic) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    /** @param client the client's settings: the broker and the credentials ({@link Stack#kafkaClient}) */
+    TopicReader(Map<String, Object> client, String topic) {
+        Map<String, Object> config = new HashMap<>(client);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());

@@ -1,0 +1,89 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * Applies deploy/local/kafka/acls.txt to a broker in one JVM (Kafka's AclCommand takes one grant per
+ * run): {@code java -cp "<kafka libs>/*" KafkaAcls.java <bootstrap> <admin client properties> <acls.txt>}.
+ * Granting what is already granted changes nothing, so it runs at every start. A line it cannot read
+ * stops it with the line's number; nothing is applied then.
+ */
+public class KafkaAcls {
+
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):-([^}]*)}");
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: KafkaAcls <bootstrap servers> <admin client properties> <acls file>");
+            System.exit(2);
+        }
+        List<AclBinding> bindings = new ArrayList<>();
+        List<String> lines = Files.readAllLines(Path.of(args[2]));
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            try {
+                bindings.addAll(parse(expand(line)));
+            } catch (IllegalArgumentException e) {
+                System.err.println(args[2] + ":" + (i + 1) + ": " + e.getMessage());
+                System.exit(1);
+            }
+        }
+        Properties config = new Properties();
+        try (var in = Files.newInputStream(Path.of(args[1]))) {
+            config.load(in);
+        }
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
+        try (Admin admin = Admin.create(config)) {
+            admin.createAcls(bindings).all().get();
+        }
+        System.err.println("KafkaAcls: " + bindings.size() + " grants from " + args[2] + " in place");
+    }
+
+    private static String expand(String line) {
+        Matcher m = VARIABLE.matcher(line);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = System.getenv(m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(value == null || value.isBlank() ? m.group(2) : value));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    /** {@code principal operations resource-type pattern-type name}: one binding per operation. */
+    private static List<AclBinding> parse(String line) {
+        String[] f = line.split("\\s+");
+        if (f.length != 5) {
+            throw new IllegalArgumentException("expected principal, operations, resource type, pattern type, name: " + line);
+        }
+        ResourcePattern resource = new ResourcePattern(ResourceType.fromString(f[2]), f[4], PatternType.fromString(f[3]));
+        if (resource.resourceType() == ResourceType.UNKNOWN || resource.patternType() == PatternType.UNKNOWN) {
+            throw new IllegalArgumentException("unknown resource type or pattern type: " + line);
+        }
+        List<AclBinding> out = new ArrayList<>();
+        for (String operation : f[1].split(",")) {
+            AclOperation op = AclOperation.fromString(operation.toUpperCase(Locale.ROOT));
+            if (op == AclOperation.UNKNOWN || op == AclOperation.ANY) {
+                throw new IllegalArgumentException("unknown operation " + operation + ": " + line);
+            }
+            out.add(new AclBinding(resource, new AccessControlEntry("User:" + f[0], "*", op, AclPermissionType.ALLOW)));
+        }
+        return out;
+    }
+}
