@@ -246,18 +246,13 @@ check_credentials() {
     done
 }
 
-# Creates or updates the SCRAM users (as admin, through the broker): idempotent.
-ensure_users() {
-    local java=$1 pair
-    for pair in $SCRAM_USERS; do
-        "$java" -cp "$LIB_DIR/*" -Dlog4j2.configurationFile="$TOOLS_LOG_CONFIG" kafka.admin.ConfigCommand \
-            --bootstrap-server "$HOST:$PORT" --command-config "$ADMIN_CLIENT_CONFIG" --alter \
-            --add-config "SCRAM-SHA-256=[password=${pair#*=}]" --entity-type users --entity-name "${pair%%=*}" \
-            >>"$LOG_DIR/users.out" 2>&1 || {
-            say "could not create the Kafka user ${pair%%=*} (log: $LOG_DIR/users.out)"
-            return 1
-        }
-    done
+# Creates or updates the SCRAM users (as admin, through the broker), and with a file, grants what it
+# says: one JVM (deploy/local/kafka/KafkaPrincipals.java; a source file needs a JDK). Idempotent.
+principals() {
+    local java=$1
+    shift
+    "$java" -Xmx256m -Dlog4j2.configurationFile="$TOOLS_LOG_CONFIG" -cp "$LIB_DIR/*" "$SCRIPT_DIR/kafka/KafkaPrincipals.java" \
+        "$HOST:$(running_port)" "$ADMIN_CLIENT_CONFIG" "$@"
 }
 
 format_storage() {
@@ -354,9 +349,9 @@ cmd_start() {
         fi
         sleep 0.5
     done
-    if [[ -n $ADMIN_PASSWORD ]] && ! ensure_users "$java"; then
+    if [[ -n $ADMIN_PASSWORD ]] && ! principals "$java" >>"$LOG_DIR/users.out" 2>&1; then
         terminate "$pid"
-        die "stopped the broker: its users could not be created"
+        die "stopped the broker: its users could not be created (log: $LOG_DIR/users.out)"
     fi
     say "started (pid $pid, controller on $HOST:$controller_port, data in $DATA_DIR, logs in $LOG_DIR${ADMIN_PASSWORD:+, SASL/SCRAM and ACLs})"
     echo "$HOST:$PORT"
@@ -395,15 +390,12 @@ cmd_bootstrap() {
 
 cmd_acls() {
     (($# == 1)) || die "usage: kafka.sh acls FILE"
-    local java port
+    local java
     [[ -f $ADMIN_CLIENT_CONFIG ]] || die "no $ADMIN_CLIENT_CONFIG: start the broker with KAFKA_ADMIN_PASSWORD set"
     broker_pid >/dev/null || die "not running ($STATE_DIR)"
-    port=$(running_port)
     java=$(java_cmd)
     ensure_libs
-    # One JVM for the whole file (Kafka's AclCommand takes one grant per run); a source file needs a JDK.
-    "$java" -Xmx256m -Dlog4j2.configurationFile="$TOOLS_LOG_CONFIG" -cp "$LIB_DIR/*" "$SCRIPT_DIR/kafka/KafkaAcls.java" \
-        "$HOST:$port" "$ADMIN_CLIENT_CONFIG" "$1" || die "could not apply the ACLs of $1"
+    KAFKA_SCRAM_USERS='' principals "$java" "$1" || die "could not apply the ACLs of $1"
 }
 
 cmd_tool() {

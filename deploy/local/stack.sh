@@ -8,7 +8,8 @@
 #                                        its Kafka data, Streams state and logs)
 #   deploy/local/stack.sh status         one line per part; exit 0 when all run, 3 otherwise
 #   deploy/local/stack.sh start|stop|restart SERVICE    one service (ingest, enrichment,
-#                                        detection, admin, kafka, upstream); start waits until ready
+#                                        detection, admin, kafka, redis, upstream); start waits until
+#                                        ready
 #   deploy/local/stack.sh kill SERVICE   SIGKILL one service, as a crash would (for failure drills)
 #   deploy/local/stack.sh logs SERVICE   print the path of the service's log
 #
@@ -19,11 +20,14 @@
 # The parts:
 #   kafka        a real single-node KRaft broker from Kafka's jars (deploy/local/kafka.sh), data in
 #                $STACK_DIR/kafka, on 127.0.0.1:$KAFKA_PORT (9092); clients authenticate (SASL/SCRAM,
-#                one principal per service, passwords in $STACK_DIR/kafka-passwords) and ACLs allow
+#                one principal per service, passwords in $STACK_DIR/passwords) and ACLs allow
 #                each only its own topics (deploy/local/kafka/acls.txt); Kafka's tools take
 #                --command-config $STACK_DIR/kafka/admin-client.properties
-#   postgres     the machine's PostgreSQL, redis the machine's Redis: started (or installed from
-#                Debian's packages) by deploy/local/services.sh when not running; the admin
+#   redis        a redis-server of its own on 127.0.0.1:$REDIS_PORT (6380), nothing on disk, one
+#                user: ipt-ingest with its password (INGEST_REDIS_PASSWORD), allowed the rate-limit
+#                keys only ($INGEST_REDIS_KEY_PREFIX*); unless INGEST_REDIS_URL names another Redis
+#   postgres     the machine's PostgreSQL: started (or installed from Debian's packages) by
+#                deploy/local/services.sh when not running, with redis-server and nginx; the admin
 #                database (iptracking) is created when missing. Not stopped by down.
 #   upstream     the demo app (deploy/demo/demo-app.conf) in an nginx of its own on $DEMO_PORT (8000)
 #   ingest, enrichment, detection, admin   the four service jars (*/target/*.jar; built with ./mvnw
@@ -43,6 +47,7 @@
 #                     by the caller; the end-to-end tests use their own Redis)
 #   DEMO_PORT         (8000) the demo upstream
 #   KAFKA_PORT        (9092) the broker
+#   REDIS_PORT        (6380) the stack's own Redis
 #   JAVA_HOME         a JDK 21+ (else one is picked: deploy/local/jdk.sh)
 # The admin API needs a key: when ADMIN_API_KEYS is not set, up makes one operator key for the
 # demo, keeps it in $STACK_DIR/admin-api-key (only readable by you) and prints it.
@@ -109,9 +114,12 @@ settings() {
     export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
     DEMO_PORT=${DEMO_PORT:-8000}
     export INGEST_UPSTREAM_URL=${INGEST_UPSTREAM_URL:-http://127.0.0.1:$DEMO_PORT}
-    export INGEST_REDIS_URL=${INGEST_REDIS_URL:-redis://127.0.0.1:6379}
+    REDIS_PORT=${REDIS_PORT:-6380}
     export ADMIN_DB_URL=${ADMIN_DB_URL:-jdbc:postgresql://127.0.0.1:5432/iptracking}
-    export ADMIN_DB_USER=${ADMIN_DB_USER:-postgres}
+    # Admin's roles, named after its database (ensure_database makes them): never a superuser.
+    STACK_DB_SUPERUSER=${STACK_DB_SUPERUSER:-postgres}
+    export ADMIN_DB_USER=${ADMIN_DB_USER:-${ADMIN_DB_URL##*/}_admin}
+    export ADMIN_DB_OWNER_USER=${ADMIN_DB_OWNER_USER:-${ADMIN_DB_URL##*/}_owner}
     export ENRICHMENT_GEOIP_CITY_DATABASE=${ENRICHMENT_GEOIP_CITY_DATABASE:-$REPO_DIR/.local/geoip/GeoLite2-City.mmdb}
     export ENRICHMENT_STATE_DIR=${ENRICHMENT_STATE_DIR:-$STACK_DIR/enrichment-state}
     export DETECTION_STATE_DIR=${DETECTION_STATE_DIR:-$STACK_DIR/detection-state}
@@ -121,29 +129,37 @@ settings() {
     export DETECTION_PORT=${DETECTION_PORT:-8082}
     export ADMIN_PORT=${ADMIN_PORT:-8083}
     export ADMIN_MANAGEMENT_PORT=${ADMIN_MANAGEMENT_PORT:-9083}
-    kafka_credentials
+    credentials
+    if [[ -z ${INGEST_REDIS_URL:-} ]]; then
+        OWN_REDIS=1
+        export INGEST_REDIS_URL="redis://ipt-ingest:$INGEST_REDIS_PASSWORD@127.0.0.1:$REDIS_PORT"
+    fi
 }
 
 # Kafka's principals (deploy/local/kafka/acls.txt says what each may do): one per service, and
-# ipt-flags-reader for other systems that consume the flags. Their passwords come from the settings
-# (KAFKA_ADMIN_PASSWORD, INGEST_KAFKA_PASSWORD, …, FLAGS_READER_KAFKA_PASSWORD), else they are made
-# once per STACK_DIR and kept in $STACK_DIR/kafka-passwords (readable by you only).
-KAFKA_PASSWORD_VARIABLES=(KAFKA_ADMIN_PASSWORD INGEST_KAFKA_PASSWORD ENRICHMENT_KAFKA_PASSWORD DETECTION_KAFKA_PASSWORD
-    ADMIN_KAFKA_PASSWORD FLAGS_READER_KAFKA_PASSWORD)
+# ipt-flags-reader for other systems that consume the flags; the edge's Redis user; admin's two
+# PostgreSQL roles. Their passwords come from the settings (KAFKA_ADMIN_PASSWORD,
+# INGEST_KAFKA_PASSWORD, …, FLAGS_READER_KAFKA_PASSWORD, INGEST_REDIS_PASSWORD, ADMIN_DB_PASSWORD,
+# ADMIN_DB_OWNER_PASSWORD), else they are made once per STACK_DIR and kept in $STACK_DIR/passwords
+# (readable by you only).
+PASSWORD_VARIABLES=(KAFKA_ADMIN_PASSWORD INGEST_KAFKA_PASSWORD ENRICHMENT_KAFKA_PASSWORD DETECTION_KAFKA_PASSWORD
+    ADMIN_KAFKA_PASSWORD FLAGS_READER_KAFKA_PASSWORD INGEST_REDIS_PASSWORD ADMIN_DB_PASSWORD ADMIN_DB_OWNER_PASSWORD)
 
-kafka_credentials() {
-    local file=$STACK_DIR/kafka-passwords variable
-    for variable in "${KAFKA_PASSWORD_VARIABLES[@]}"; do
+credentials() {
+    local file=$STACK_DIR/passwords variable
+    for variable in "${PASSWORD_VARIABLES[@]}"; do
         [[ -n ${!variable:-} ]] && continue
         if [[ ! -s $file ]]; then
-            (umask 077 && for variable in "${KAFKA_PASSWORD_VARIABLES[@]}"; do
+            (umask 077 && for variable in "${PASSWORD_VARIABLES[@]}"; do
                 echo "$variable=$(head -c 24 /dev/urandom | base64 | tr -d '+/=\n')"
             done >"$file")
         fi
         load_env_file "$file"
         break
     done
-    for variable in "${KAFKA_PASSWORD_VARIABLES[@]}"; do
+    for variable in "${PASSWORD_VARIABLES[@]}"; do
+        # They go into JAAS lines, URLs and SQL: a quote must not end up in one.
+        [[ ${!variable} =~ ^[A-Za-z0-9._-]+$ ]] || die "$variable may hold only letters, digits and . _ -"
         export "${variable?}"
     done
     export KAFKA_SCRAM_USERS="ipt-ingest=$INGEST_KAFKA_PASSWORD ipt-enrichment=$ENRICHMENT_KAFKA_PASSWORD \
@@ -247,7 +263,7 @@ ensure_geoip() {
 
 # Creates the admin database when ADMIN_DB_URL names a missing one on this machine.
 ensure_database() {
-    local host port name exists
+    local host port name
     if [[ $ADMIN_DB_URL =~ ^jdbc:postgresql://([^/:]+)(:([0-9]+))?/([A-Za-z0-9_]+)$ ]]; then
         host=${BASH_REMATCH[1]}
         port=${BASH_REMATCH[3]:-5432}
@@ -256,14 +272,19 @@ ensure_database() {
         return 0
     fi
     [[ $host == 127.0.0.1 || $host == localhost ]] || return 0
-    exists=$(PGPASSWORD=${ADMIN_DB_PASSWORD:-} psql -h "$host" -p "$port" -U "$ADMIN_DB_USER" -d postgres -tAc \
-        "select 1 from pg_database where datname = '$name'" </dev/null) ||
-        die "cannot reach PostgreSQL at $host:$port as $ADMIN_DB_USER (see deploy/local/services.sh)"
-    if [[ $exists != 1 ]]; then
-        PGPASSWORD=${ADMIN_DB_PASSWORD:-} psql -h "$host" -p "$port" -U "$ADMIN_DB_USER" -d postgres -qc \
-            "create database \"$name\"" </dev/null >/dev/null || die "could not create database $name"
-        say "created database $name"
-    fi
+    # The passwords go in on standard input, not on psql's command line (which anyone may read).
+    local pair
+    [[ $ADMIN_DB_USER =~ ^[a-z_][a-z0-9_]*$ && $ADMIN_DB_OWNER_USER =~ ^[a-z_][a-z0-9_]*$ ]] ||
+        die "ADMIN_DB_USER and ADMIN_DB_OWNER_USER must be lower-case letters, digits and _"
+    {
+        for pair in "db=$name" "owner=$ADMIN_DB_OWNER_USER" "owner_password=$ADMIN_DB_OWNER_PASSWORD" \
+            "runtime=$ADMIN_DB_USER" "runtime_password=$ADMIN_DB_PASSWORD"; do
+            printf '\\set %s '"'"'%s'"'"'\n' "${pair%%=*}" "${pair#*=}"
+        done
+        cat "$SCRIPT_DIR/postgres/roles.sql"
+    } | PGPASSWORD=${STACK_DB_SUPERUSER_PASSWORD:-} psql -X -q -h "$host" -p "$port" -U "$STACK_DB_SUPERUSER" -d postgres \
+        -f - >"$LOG_DIR/database.log" 2>&1 ||
+        die "could not set up database $name and its roles at $host:$port as $STACK_DB_SUPERUSER: $(tail -n 3 "$LOG_DIR/database.log")"
 }
 
 # A demo operator key, made once per STACK_DIR, unless the settings configure keys.
@@ -285,6 +306,69 @@ start_kafka() {
     "$SCRIPT_DIR/kafka.sh" acls "$SCRIPT_DIR/kafka/acls.txt"
 }
 
+redis_pid() {
+    local file=$STACK_DIR/redis/redis.pid pid
+    [[ -f $file ]] || return 1
+    pid=$(<"$file")
+    [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "redis-server.*:$REDIS_PORT" || return 1
+    echo "$pid"
+}
+
+redis_answers() {
+    [[ $(REDISCLI_AUTH=$INGEST_REDIS_PASSWORD timeout 3 redis-cli --no-auth-warning --user ipt-ingest -h 127.0.0.1 \
+        -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]
+}
+
+# The edge's Redis: its own process, one user allowed the rate-limit keys only, the default user off.
+start_redis() {
+    local dir=$STACK_DIR/redis server
+    ((${OWN_REDIS:-0})) || return 0
+    redis_pid >/dev/null && return 0
+    server=$(command -v redis-server || echo /usr/bin/redis-server)
+    [[ -x $server ]] || die "redis-server is not installed (Debian: apt-get install redis-server; deploy/local/services.sh does it)"
+    port_in_use "$REDIS_PORT" && die "port $REDIS_PORT (the stack's Redis) is in use by another process (set REDIS_PORT)"
+    mkdir -p "$dir"
+    # EVAL (Bucket4j's compare-and-set), the reads and writes it does, and the connection's own commands.
+    (umask 077 && cat >"$dir/users.acl" <<EOF
+user default off
+user ipt-ingest on >$INGEST_REDIS_PASSWORD resetkeys ~${INGEST_REDIS_KEY_PREFIX:-ipt:rl:}* resetchannels -@all +@connection +@read +@write +@scripting -@dangerous
+EOF
+    )
+    "$server" --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --aclfile "$dir/users.acl" \
+        --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --daemonize yes >/dev/null ||
+        die "redis-server did not start (log: $dir/redis.log)"
+    await_answer "Redis on 127.0.0.1:$REDIS_PORT (log: $dir/redis.log)" redis_answers
+}
+
+stop_redis() {
+    local pid
+    pid=$(redis_pid) || return 0
+    end_process "$pid" TERM
+    rm -f "$STACK_DIR/redis/redis.pid"
+    say "redis stopped"
+}
+
+# Sends the signal, gives the process 10 s to end, then SIGKILL.
+end_process() {
+    local pid=$1 signal=$2 deadline=$((SECONDS + 10))
+    kill "-$signal" "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+        sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Waits up to 10 s until the command succeeds; else stops, naming what did not answer.
+await_answer() {
+    local what=$1 deadline=$((SECONDS + 10))
+    shift
+    until "$@"; do
+        ((SECONDS < deadline)) || die "$what does not answer"
+        sleep 0.2
+    done
+}
+
 upstream_pid() {
     local file=$STACK_DIR/upstream/nginx.pid pid
     [[ -f $file ]] || return 1
@@ -294,7 +378,7 @@ upstream_pid() {
 }
 
 start_upstream() {
-    local dir=$STACK_DIR/upstream nginx deadline
+    local dir=$STACK_DIR/upstream nginx
     upstream_pid >/dev/null && return 0
     nginx=$(command -v nginx || echo /usr/sbin/nginx)
     [[ -x $nginx ]] || die "nginx is not installed (Debian: apt-get install nginx-light; deploy/local/services.sh does it)"
@@ -323,22 +407,13 @@ EOF
             show_log_tail "$LOG_DIR/upstream.log"
             die "the demo upstream (nginx) did not start"
         }
-    deadline=$((SECONDS + 10))
-    until http_ok "http://127.0.0.1:$DEMO_PORT/"; do
-        ((SECONDS < deadline)) || die "the demo upstream does not answer on 127.0.0.1:$DEMO_PORT"
-        sleep 0.2
-    done
+    await_answer "the demo upstream on 127.0.0.1:$DEMO_PORT" http_ok "http://127.0.0.1:$DEMO_PORT/"
 }
 
 stop_upstream() {
-    local pid deadline
+    local pid
     pid=$(upstream_pid) || return 0
-    kill -QUIT "$pid" 2>/dev/null || true
-    deadline=$((SECONDS + 10))
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
-        sleep 0.1
-    done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    end_process "$pid" QUIT
     rm -f "$STACK_DIR/upstream/nginx.pid"
     say "upstream stopped"
 }
@@ -359,7 +434,8 @@ launch_service() {
     echo "==== $(date -u +%FT%TZ) stack.sh starts $s" >>"$log"
     # setsid: the JVM outlives this script and the terminal's Ctrl-C; stop and down end it.
     mapfile -t kafka_client < <(kafka_client_environment "$s")
-    setsid env "${kafka_client[@]}" "$JAVA" "${JAVA_OPTS[@]}" -jar "$(jar_of "$s")" >>"$log" 2>&1 </dev/null &
+    # Its Kafka credentials in its environment only (never on a command line, which anyone may read).
+    (export "${kafka_client[@]}" && exec setsid "$JAVA" "${JAVA_OPTS[@]}" -jar "$(jar_of "$s")") >>"$log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$PID_DIR/$s.pid"
 }
@@ -419,6 +495,7 @@ cmd_up() {
     local s started=$SECONDS
     prepare
     start_kafka
+    start_redis
     start_upstream
     for s in "${SERVICES[@]}"; do
         launch_service "$s"
@@ -451,6 +528,7 @@ cmd_down() {
         stop_service "${SERVICES[i]}"
     done
     stop_upstream
+    stop_redis
     "$SCRIPT_DIR/kafka.sh" stop
     if ((PURGE)); then
         rm -rf "$STACK_DIR"
@@ -475,6 +553,14 @@ cmd_status() {
         printf '%-11s %s\n' upstream stopped
         all=3
     fi
+    if ((${OWN_REDIS:-0})); then
+        if pid=$(redis_pid); then
+            printf '%-11s %-20s pid %-8s redis://127.0.0.1:%s\n' redis running "$pid" "$REDIS_PORT"
+        else
+            printf '%-11s %s\n' redis stopped
+            all=3
+        fi
+    fi
     if "$SCRIPT_DIR/kafka.sh" status >/dev/null 2>&1; then
         printf '%-11s %-20s %s\n' kafka running "$KAFKA_BOOTSTRAP_SERVERS"
     else
@@ -488,6 +574,7 @@ cmd_start() {
     local s=$1
     case $s in
     kafka) start_kafka ;;
+    redis) start_redis ;;
     upstream) start_upstream ;;
     *)
         prepare
@@ -501,14 +588,16 @@ cmd_start() {
 cmd_stop() {
     case $1 in
     kafka) "$SCRIPT_DIR/kafka.sh" stop ;;
+    redis) stop_redis ;;
     upstream) stop_upstream ;;
     *) stop_service "$1" ;;
     esac
 }
 
 check_part() {
-    [[ -n ${1:-} ]] || die "name a part: ${SERVICES[*]} kafka upstream"
-    is_service "$1" || [[ $1 == kafka || $1 == upstream ]] || die "unknown part '$1': ${SERVICES[*]} kafka upstream"
+    [[ -n ${1:-} ]] || die "name a part: ${SERVICES[*]} kafka redis upstream"
+    is_service "$1" || [[ $1 == kafka || $1 == redis || $1 == upstream ]] ||
+        die "unknown part '$1': ${SERVICES[*]} kafka redis upstream"
 }
 
 usage() {

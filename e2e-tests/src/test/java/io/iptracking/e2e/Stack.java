@@ -2,7 +2,6 @@ package io.iptracking.e2e;
 
 import io.iptracking.common.testing.FreePorts;
 import io.iptracking.common.testing.PostgresDatabase;
-import io.iptracking.common.testing.PrivateRedisServer;
 import io.iptracking.common.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +32,8 @@ import org.apache.kafka.common.config.SaslConfigs;
 /**
  * The whole stack as users run it without Docker: {@code deploy/local/stack.sh up} starts a Kafka
  * broker process, the demo upstream and the four service jars. Each stack has its own folder, free
- * ports, a fresh PostgreSQL database and a private redis-server (so that a test may stop it), and
- * is reached only from the outside: HTTP, Kafka clients, SQL.
+ * ports, a fresh PostgreSQL database, and the runner's own redis-server (which a test may stop), and
+ * is reached only from the outside: HTTP, Kafka clients, Redis, SQL.
  *
  * <p>The edge trusts 127.0.0.1 as a proxy, so a test chooses its client IP with
  * {@code X-Forwarded-For}.
@@ -45,7 +45,7 @@ final class Stack implements AutoCloseable {
 
     final Path repository;
     final Path dir;
-    final PrivateRedisServer redis;
+    final int redisPort;
     final PostgresDatabase database;
     final int edgePort;
     final int edgeManagementPort;
@@ -57,13 +57,12 @@ final class Stack implements AutoCloseable {
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final Path scriptLog;
 
-    private Stack(Path repository, Path dir, PrivateRedisServer redis, PostgresDatabase database, Map<String, String> settings) {
+    private Stack(Path repository, Path dir, PostgresDatabase database, Map<String, String> settings) {
         this.repository = repository;
         this.dir = dir;
-        this.redis = redis;
         this.database = database;
         this.scriptLog = dir.resolve("stack.sh.log");
-        List<Integer> ports = FreePorts.distinct(8);
+        List<Integer> ports = FreePorts.distinct(9);
         edgePort = ports.get(0);
         edgeManagementPort = ports.get(1);
         enrichmentPort = ports.get(2);
@@ -87,14 +86,19 @@ final class Stack implements AutoCloseable {
         environment.put("ADMIN_MANAGEMENT_PORT", Integer.toString(ports.get(7)));
         environment.put("KAFKA_PORT", Integer.toString(kafkaPort));
         environment.put("DEMO_PORT", Integer.toString(ports.get(6)));
-        environment.put("INGEST_REDIS_URL", redis.uri());
+        redisPort = ports.get(8);
+        environment.put("REDIS_PORT", Integer.toString(redisPort));
         environment.put("ADMIN_DB_URL", database.jdbcUrl());
-        environment.put("ADMIN_DB_USER", database.username());
-        environment.put("ADMIN_DB_PASSWORD", database.password() == null ? "" : database.password());
+        // stack.sh makes admin's two roles (<database>_owner, <database>_admin) as this superuser.
+        environment.put("STACK_DB_SUPERUSER", database.username());
+        environment.put("STACK_DB_SUPERUSER_PASSWORD", database.password() == null ? "" : database.password());
+        environment.put("ADMIN_DB_PASSWORD", randomToken());
+        environment.put("ADMIN_DB_OWNER_PASSWORD", randomToken());
         environment.put("ADMIN_API_KEYS", "e2e:operator:" + sha256Hex(apiKey));
         environment.put("INGEST_TRUSTED_PROXIES", "127.0.0.1/32");
         // Kafka runs with SASL/SCRAM and ACLs, as stack.sh always does; the tests know every password.
         KAFKA_PASSWORDS.forEach((user, variable) -> environment.put(variable, randomToken()));
+        environment.put("INGEST_REDIS_PASSWORD", randomToken());
         environment.putAll(settings);
     }
 
@@ -112,8 +116,7 @@ final class Stack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        PrivateRedisServer redis = PrivateRedisServer.start();
-        Stack stack = new Stack(repository, dir, redis, TestPostgres.newDatabase(), settings);
+        Stack stack = new Stack(repository, dir, TestPostgres.newDatabase(), settings);
         try {
             stack.script("up");
         } catch (RuntimeException | Error e) {
@@ -191,6 +194,16 @@ final class Stack implements AutoCloseable {
         return database.connect();
     }
 
+    /** The role admin runs as, which stack.sh made. */
+    String adminDatabaseRole() {
+        return database.name() + "_admin";
+    }
+
+    /** A connection as the role admin runs as. */
+    Connection sqlAsAdmin() throws SQLException {
+        return DriverManager.getConnection(database.jdbcUrl(), adminDatabaseRole(), environment.get("ADMIN_DB_PASSWORD"));
+    }
+
     /** Runs {@code deploy/local/stack.sh} with this stack's settings; fails with the end of its output. */
     void script(String... arguments) {
         List<String> command = new java.util.ArrayList<>();
@@ -227,7 +240,23 @@ final class Stack implements AutoCloseable {
         try {
             script("down");
         } finally {
-            redis.close();
+            dropAdminRoles();
+        }
+    }
+
+    /** The roles stack.sh made live in the whole cluster, not in the test's database: they go too. */
+    private void dropAdminRoles() {
+        String owner = database.name() + "_owner";
+        String runtime = adminDatabaseRole();
+        try (Connection c = database.connect(); var s = c.createStatement()) {
+            if (s.executeQuery("select 1 from pg_roles where rolname = '" + owner + "'").next()) {
+                s.execute("reassign owned by " + owner + ", " + runtime + " to current_user");
+                s.execute("drop owned by " + owner + ", " + runtime);
+                s.execute("drop role " + runtime);
+                s.execute("drop role " + owner);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not drop the roles " + owner + " and " + runtime, e);
         }
     }
 

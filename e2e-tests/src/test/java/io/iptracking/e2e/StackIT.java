@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.iptracking.common.json.Json;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -238,6 +243,64 @@ class StackIT {
         }
     }
 
+    @Test
+    @Order(6)
+    void redisTakesOnlyTheEdgesUserAndOnlyForRateLimitKeys() throws IOException {
+        String password = stack.environment("INGEST_REDIS_PASSWORD");
+        assertThat(redis(List.of("GET", "ipt:rl:x"))).singleElement().asString().startsWith("-NOAUTH");
+        assertThat(redis(List.of("AUTH", "default", ""), List.of("PING"))).allSatisfy(r -> assertThat(r).startsWith("-"));
+        assertThat(redis(List.of("AUTH", "ipt-ingest", "wrong"))).singleElement().asString().startsWith("-WRONGPASS");
+        List<String> replies = redis(List.of("AUTH", "ipt-ingest", password), List.of("GET", "ipt:rl:x"), List.of("GET", "other:key"),
+                List.of("KEYS", "*"), List.of("FLUSHALL"), List.of("CONFIG", "GET", "requirepass"));
+        assertThat(replies.get(0)).isEqualTo("+OK");
+        assertThat(replies.get(1)).as("a rate-limit key").isEqualTo("$-1");
+        assertThat(replies.subList(2, 6)).as("another key, KEYS, FLUSHALL, CONFIG").allSatisfy(r -> assertThat(r).startsWith("-NOPERM"));
+    }
+
+    @Test
+    @Order(7)
+    void adminRunsAsARoleThatOnlyReadsAndWritesRows() throws SQLException {
+        try (Connection c = stack.sql(); PreparedStatement s = c.prepareStatement("select distinct a.usename, r.rolsuper, r.rolcreaterole, "
+                + "r.rolcreatedb from pg_stat_activity a join pg_roles r on r.rolname = a.usename "
+                + "where a.datname = current_database() and a.pid <> pg_backend_pid()"); ResultSet r = s.executeQuery()) {
+            List<String> users = new ArrayList<>();
+            while (r.next()) {
+                users.add(r.getString(1));
+                assertThat(r.getBoolean(2) || r.getBoolean(3) || r.getBoolean(4)).as(r.getString(1) + " has no superpower").isFalse();
+            }
+            assertThat(users).as("admin's connections").containsExactly(stack.adminDatabaseRole());
+        }
+        try (Connection c = stack.sqlAsAdmin(); var s = c.createStatement()) {
+            assertThat(s.executeQuery("select count(*) from list_entry").next()).isTrue();
+            for (String forbidden : List.of("drop table list_entry", "alter table audit_log drop column subject", "truncate audit_log",
+                    "delete from flyway_schema_history", "create role intruder", "create database intruder")) {
+                assertThatThrownBy(() -> s.execute(forbidden)).as(forbidden).isInstanceOf(SQLException.class);
+            }
+        }
+    }
+
+    /** Sends the commands on one connection to the stack's Redis; the first line of each reply. */
+    @SafeVarargs
+    private List<String> redis(List<String>... commands) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", stack.redisPort)) {
+            socket.setSoTimeout(5_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            List<String> replies = new ArrayList<>();
+            for (List<String> command : commands) {
+                StringBuilder out = new StringBuilder("*" + command.size() + "\r\n");
+                command.forEach(part -> out.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
+                        .append(part).append("\r\n"));
+                socket.getOutputStream().write(out.toString().getBytes(StandardCharsets.UTF_8));
+                String reply = in.readLine();
+                if (reply.startsWith("$") && !reply.equals("$-1")) {
+                    in.readLine();
+                }
+                replies.add(reply);
+            }
+            return replies;
+        }
+    }
+
     /** The keys of every record on the topic now, read to its end by the super user. */
     private List<String> keysOn(String topic) {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(stack.kafkaClient("admin"), new StringDeserializer(),
@@ -299,7 +362,7 @@ class StackIT {
     @Order(20)
     void withRedisStoppedTheEdgeKeepsServingWithLocalLimitsAndRecovers() {
         String ip = "203.0.113.60";
-        stack.redis.stop();
+        stack.stop("redis");
         try {
             List<Integer> statuses = IntStream.range(0, 7).mapToObj(i -> stack.edge("GET", "/login", ip).statusCode()).toList();
             // Fail-open to per-instance buckets: served, and still limited to 5 a minute.
@@ -308,7 +371,7 @@ class StackIT {
             assertThat(stack.edge("GET", "/products/1", ip).statusCode()).isEqualTo(200);
             assertThat(stack.get(stack.edgeManagementPort, "/actuator/health").body()).contains("\"shared\":false");
         } finally {
-            stack.redis.restart();
+            stack.start("redis");
         }
         // The edge tries the store again on a rate-limited request once its retry interval (5 s) has passed.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {

@@ -8,6 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -17,22 +21,35 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * Applies deploy/local/kafka/acls.txt to a broker in one JVM (Kafka's AclCommand takes one grant per
- * run): {@code java -cp "<kafka libs>/*" KafkaAcls.java <bootstrap> <admin client properties> <acls.txt>}.
- * Granting what is already granted changes nothing, so it runs at every start. A line it cannot read
- * stops it with the line's number; nothing is applied then.
+ * The broker's principals, as admin, in one JVM (Kafka's ConfigCommand and AclCommand take one user
+ * or one grant per run, and a password on their command line, which anyone on the machine may read):
+ * {@code java -cp "<kafka libs>/*" KafkaPrincipals.java <bootstrap> <admin client properties> [acls.txt]}.
+ * Creates or updates the SCRAM-SHA-256 users of the environment variable KAFKA_SCRAM_USERS
+ * ("name=password" separated by spaces), then grants what the ACL file says. Both are idempotent, so
+ * it runs at every start. A line it cannot read stops it with the line's number; nothing is applied then.
  */
-public class KafkaAcls {
+public class KafkaPrincipals {
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):-([^}]*)}");
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: KafkaAcls <bootstrap servers> <admin client properties> <acls file>");
+        if (args.length != 2 && args.length != 3) {
+            System.err.println("usage: KafkaPrincipals <bootstrap servers> <admin client properties> [acls file]");
             System.exit(2);
         }
+        List<UserScramCredentialAlteration> users = new ArrayList<>();
+        String pairs = System.getenv().getOrDefault("KAFKA_SCRAM_USERS", "").strip();
+        for (String pair : pairs.isEmpty() ? new String[0] : pairs.split("\\s+")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                System.err.println("KAFKA_SCRAM_USERS: each entry is name=password");
+                System.exit(1);
+            }
+            users.add(new UserScramCredentialUpsertion(pair.substring(0, eq),
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), pair.substring(eq + 1)));
+        }
         List<AclBinding> bindings = new ArrayList<>();
-        List<String> lines = Files.readAllLines(Path.of(args[2]));
+        List<String> lines = args.length == 3 ? Files.readAllLines(Path.of(args[2])) : List.of();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -51,9 +68,14 @@ public class KafkaAcls {
         }
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
         try (Admin admin = Admin.create(config)) {
-            admin.createAcls(bindings).all().get();
+            if (!users.isEmpty()) {
+                admin.alterUserScramCredentials(users).all().get();
+            }
+            if (!bindings.isEmpty()) {
+                admin.createAcls(bindings).all().get();
+            }
         }
-        System.err.println("KafkaAcls: " + bindings.size() + " grants from " + args[2] + " in place");
+        System.err.println("KafkaPrincipals: " + users.size() + " users, " + bindings.size() + " grants in place");
     }
 
     private static String expand(String line) {

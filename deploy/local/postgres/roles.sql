@@ -1,0 +1,27 @@
+-- admin's database and its two roles, for deploy/local/stack.sh and compose's PostgreSQL init script.
+-- Run by psql as a superuser, connected to any database, with the variables db, owner,
+-- owner_password, runtime and runtime_password. Run again, it changes nothing but the passwords.
+--   owner    owns the schema; admin's migrations (Flyway) run as it (ADMIN_DB_OWNER_USER)
+--   runtime  what admin runs as (ADMIN_DB_USER): reads and writes rows, and owns the request log's
+--            partitions (afterMigrate.sql grants it that after each migration); no superuser, no
+--            CREATEDB or CREATEROLE, no other database
+\set ON_ERROR_STOP on
+-- Never demote a superuser (say ADMIN_DB_USER=postgres): stop instead.
+SELECT format('DO $refuse$ BEGIN RAISE EXCEPTION %L; END $refuse$',
+        'roles.sql: ' || rolname || ' is a superuser; give admin roles of its own (ADMIN_DB_USER, ADMIN_DB_OWNER_USER)')
+    FROM pg_roles WHERE rolname IN (:'owner', :'runtime') AND rolsuper \gexec
+SELECT format('CREATE ROLE %I', :'owner') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'owner') \gexec
+SELECT format('CREATE ROLE %I', :'runtime') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'runtime') \gexec
+ALTER ROLE :"owner" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'owner_password';
+ALTER ROLE :"runtime" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'runtime_password';
+-- The owner may hand the request log to the runtime role (and change it in later migrations).
+GRANT :"runtime" TO :"owner";
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'owner')
+    WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
+ALTER DATABASE :"db" OWNER TO :"owner";
+REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"runtime";
+\connect :"db"
+-- Tables an earlier set-up made as a superuser pass to the owner.
+SELECT format('ALTER TABLE %I.%I OWNER TO %I', schemaname, tablename, :'owner') FROM pg_tables
+    WHERE schemaname = 'public' AND tableowner NOT IN (:'owner', :'runtime') \gexec
