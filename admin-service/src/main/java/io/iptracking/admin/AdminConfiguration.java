@@ -11,6 +11,7 @@ import io.iptracking.admin.lists.ListChanges;
 import io.iptracking.admin.lists.ListEntries;
 import io.iptracking.admin.lists.Outbox;
 import io.iptracking.admin.privacy.IpTruncation;
+import io.iptracking.admin.privacy.Pseudonyms;
 import io.iptracking.admin.reports.Reports;
 import io.iptracking.admin.requestlog.RequestLog;
 import io.iptracking.admin.requestlog.RequestLogPartitions;
@@ -21,8 +22,11 @@ import io.iptracking.common.apikey.ApiKey;
 import io.iptracking.common.kafka.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -42,6 +46,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AdminProperties.class)
 class AdminConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminConfiguration.class);
 
     /** Lets configuration list API keys as {@code name:role:sha256hex}. */
     @Bean
@@ -96,9 +102,10 @@ class AdminConfiguration {
     }
 
     @Bean
-    Retention retention(JdbcClient jdbc, RequestLog requestLog, FlagStore flags, AdminProperties p, Clock clock) {
+    Retention retention(JdbcClient jdbc, RequestLog requestLog, FlagStore flags, AuditLog audit, AdminProperties p, Clock clock) {
         AdminProperties.Retention r = p.retention();
-        return new Retention(new RequestLogPartitions(jdbc), requestLog, flags, r.requestLog(), r.flags(), r.hourly(), clock);
+        return new Retention(new RequestLogPartitions(jdbc), requestLog, flags, audit, r.requestLog(), r.flags(), r.hourly(),
+                r.auditLog(), clock);
     }
 
     @Bean
@@ -108,8 +115,14 @@ class AdminConfiguration {
 
     @Bean
     IpErasure ipErasure(FlagStore flags, RequestLog requestLog, ListEntries entries, AuditLog audit, IpTruncation truncation,
-            TransactionTemplate tx, Clock clock) {
-        return new IpErasure(flags, requestLog, entries, audit, truncation, tx, clock);
+            AdminProperties p, TransactionTemplate tx, Clock clock) {
+        String key = p.privacy().pseudonymKey();
+        if (key.isEmpty()) {
+            log.warn("No ADMIN_PSEUDONYM_KEY: an erased IP's pseudonym cannot be linked to it later, not even to prove "
+                    + "the erasure");
+        }
+        Pseudonyms pseudonyms = key.isEmpty() ? Pseudonyms.unlinkable() : new Pseudonyms(key.getBytes(StandardCharsets.UTF_8));
+        return new IpErasure(flags, requestLog, entries, audit, truncation, pseudonyms, tx, clock);
     }
 
     @Bean

@@ -75,10 +75,19 @@ public record AdminProperties(
      *
      * @param ipv4Prefix leading bits of an IPv4 client address the request log keeps (32 keeps it whole)
      * @param ipv6Prefix leading bits of an IPv6 client address the request log keeps (128 keeps it whole)
+     * @param pseudonymKey secret key (32 characters or more) of the pseudonyms that replace an erased IP
+     *     in the audit log and list reasons; keep it out of the database. Empty: a key of the running
+     *     process, so no pseudonym can later be linked to an IP, not even to prove an erasure
      */
     public record Privacy(
             @Min(0) @Max(32) @DefaultValue("24") int ipv4Prefix,
-            @Min(0) @Max(128) @DefaultValue("48") int ipv6Prefix) {
+            @Min(0) @Max(128) @DefaultValue("48") int ipv6Prefix,
+            @NotNull @DefaultValue("") String pseudonymKey) {
+
+        @AssertTrue(message = "admin.privacy.pseudonym-key must be empty or at least 32 characters")
+        boolean isPseudonymKeyLongEnough() {
+            return pseudonymKey.isEmpty() || pseudonymKey.length() >= 32;
+        }
 
         public IpTruncation truncation() {
             return new IpTruncation(ipv4Prefix, ipv6Prefix);
@@ -107,19 +116,21 @@ public record AdminProperties(
      * @param requestLog the request log (truncated IPs, paths, user agents)
      * @param flags flagged IPs (full IPs)
      * @param hourly hourly aggregates (no IPs)
+     * @param auditLog the audit log (who changed which list entry, erasures by pseudonym)
      * @param interval how often retention is enforced
      */
     public record Retention(
             @NotNull @DefaultValue("30d") Duration requestLog,
             @NotNull @DefaultValue("90d") Duration flags,
             @NotNull @DefaultValue("400d") Duration hourly,
+            @NotNull @DefaultValue("400d") Duration auditLog,
             @NotNull @DefaultValue("1h") Duration interval) {
 
         @AssertTrue(message = "retention periods must be at least one day and the interval positive")
         boolean isSane() {
             Duration day = Duration.ofDays(1);
             return requestLog.compareTo(day) >= 0 && flags.compareTo(day) >= 0 && hourly.compareTo(day) >= 0
-                    && interval.isPositive();
+                    && auditLog.compareTo(day) >= 0 && interval.isPositive();
         }
     }
 

@@ -1,5 +1,8 @@
 package io.iptracking.admin;
 
+import java.util.List;
+import java.util.ArrayList;
+import io.iptracking.admin.privacy.Pseudonyms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -257,10 +260,77 @@ class FlagsAndRequestLogIT {
         JsonNode withPrefix = operator.delete("/api/v1/ips/198.51.100.200/data?includePrefix=true").json();
         assertThat(withPrefix.get("removed").get("requestLog").asLong()).isEqualTo(1);
         assertThat(count("select count(*) from request_log where country_code = 'CA'")).isZero();
-        JsonNode audit = viewer.get("/api/v1/audit?subject=198.51.100.200").json();
+        String pseudonym = withPrefix.get("pseudonym").asString();
+        assertThat(pseudonym).matches("erased-[0-9a-f]{12}").isEqualTo(erased.get("pseudonym").asString());
+        assertThat(viewer.get("/api/v1/audit?subject=198.51.100.200").json().get("total").asLong()).isZero();
+        JsonNode audit = viewer.get("/api/v1/audit?subject=" + pseudonym).json();
         assertThat(audit.get("total").asLong()).isEqualTo(2);
         assertThat(audit.get("items").get(0).get("action").asString()).isEqualTo("DATA_ERASED");
         assertThat(audit.get("items").get(0).get("actor").asString()).isEqualTo("it-operator");
+    }
+
+    @Test
+    void afterAnErasureNoTableNamesTheIpAndTheReportListsEveryStore() throws Exception {
+        String ip = "198.51.100.77";
+        // Everything that can name an IP: a flag, the audit log of a block that expired (the list's
+        // history), another entry whose reason quotes the IP (an operator's, an auto-block's), a
+        // neighbour whose text merely starts the same way.
+        send(flag(ip, FlagRule.HIGH_VOLUME, Severity.LOW, Instant.now()));
+        String id = operator.post("/api/v1/blocks", "{\"cidr\":\"" + ip + "\",\"reason\":\"scanner\",\"duration\":\"1h\"}")
+                .json().get("id").asString();
+        jdbc.sql("update list_entry set expired = true where id = " + Long.parseLong(id)).update();
+        operator.post("/api/v1/blocks", "{\"cidr\":\"198.18.77.0/24\",\"reason\":\"same operator as " + ip + " and " + ip
+                + "0\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("select count(*) from flagged_ip where host(ip) = '" + ip + "'") == 1);
+        assertThat(rowsNaming(ip)).as("before").isNotEmpty();
+
+        JsonNode erased = operator.delete("/api/v1/ips/" + ip + "/data").json();
+
+        assertThat(rowsNaming(ip)).as("rows that still name " + ip).isEmpty();
+        String pseudonym = erased.get("pseudonym").asString();
+        assertThat(jdbc.sql("select reason from list_entry where cidr = '198.18.77.0/24'").query(String.class).single())
+                .isEqualTo("same operator as " + pseudonym + " and " + ip + "0");
+        assertThat(erased.get("removed").get("flags").asLong()).isEqualTo(1);
+        assertThat(erased.get("removed").get("listHistory").asLong()).isEqualTo(1);
+        assertThat(erased.get("pseudonymized").get("listReasons").asLong()).isEqualTo(1);
+        assertThat(erased.get("pseudonymized").get("auditLog").asLong()).as("the two creations").isEqualTo(2);
+        assertThat(erased.get("kept").propertyNames()).contains("listEntries", "detectionState", "kafka:ip.requests.v1",
+                "kafka:ip.requests.enriched.v1", "kafka:ip.flagged.v1", "kafka:ip.blocklist.v1");
+        assertThat(erased.get("kept").get("kafka:ip.requests.v1").asString()).startsWith("until 20");
+        assertThat(erased.get("notes").propertyNames()).contains("detectionState", "kafka");
+    }
+
+    /** Every row of every table whose text names the IP (as a whole address, its /32 included). */
+    private List<String> rowsNaming(String ip) {
+        List<String> tables = jdbc.sql("select table_name from information_schema.tables where table_schema = current_schema() "
+                + "and table_type = 'BASE TABLE'").query(String.class).list();
+        String pattern = Pseudonyms.textPattern(ClientIp.parse(ip));
+        List<String> rows = new ArrayList<>();
+        for (String table : tables) {
+            jdbc.sql("select r::text from " + table + " r where r::text ~ :p").param("p", pattern).query(String.class).list()
+                    .forEach(row -> rows.add(table + ": " + row));
+        }
+        return rows;
+    }
+
+    @Test
+    void theIpPatternFindsTheAddressAndNotItsNeighbours() {
+        String v4 = Pseudonyms.textPattern(ClientIp.parse("192.0.2.1"));
+        String v6 = Pseudonyms.textPattern(ClientIp.parse("2001:db8::1"));
+        for (String text : List.of("192.0.2.1", "at 192.0.2.1.", "192.0.2.1/32", "{\"cidr\":\"192.0.2.1/32\"}", "(192.0.2.1, x)")) {
+            assertThat(matches(text, v4)).as(text).isTrue();
+        }
+        for (String text : List.of("192.0.2.10", "192.0.2.1.5", "10.192.0.2.1", "192.0.2.100/32", "192x0x2x1")) {
+            assertThat(matches(text, v4)).as(text).isFalse();
+        }
+        assertThat(matches("from 2001:db8::1 and", v6)).isTrue();
+        assertThat(matches("2001:db8::1/128", v6)).isTrue();
+        assertThat(matches("2001:db8::10", v6)).isFalse();
+        assertThat(matches("2001:db8::1:5", v6)).isFalse();
+    }
+
+    private boolean matches(String text, String pattern) {
+        return jdbc.sql("select :t ~ :p").param("t", text).param("p", pattern).query(Boolean.class).single();
     }
 
     private long count(String sql) {

@@ -45,6 +45,26 @@ public final class AuditLog {
                 .update();
     }
 
+    /**
+     * Replaces an IP by its pseudonym wherever the log names it: a record's subject, and the entries
+     * before and after the change it records.
+     *
+     * @param pattern the IP in free text ({@code Pseudonyms.textPattern})
+     * @return records changed
+     */
+    public int pseudonymize(String pattern, String pseudonym) {
+        return jdbc.sql("update audit_log set subject = regexp_replace(subject, :p, :r, 'g'), "
+                        + "before = cast(regexp_replace(before::text, :p, :r, 'g') as jsonb), "
+                        + "after = cast(regexp_replace(after::text, :p, :r, 'g') as jsonb) "
+                        + "where subject ~ :p or before::text ~ :p or after::text ~ :p")
+                .param("p", pattern).param("r", pseudonym).update();
+    }
+
+    /** Removes the records older than {@code cutoff} (retention). */
+    public int deleteBefore(Instant cutoff) {
+        return jdbc.sql("delete from audit_log where at < :cutoff").param("cutoff", Timestamp.from(cutoff)).update();
+    }
+
     /** The newest records first, optionally only those about one subject. */
     public List<Record> newest(String subjectOrNull, int page, int size) {
         String where = subjectOrNull == null ? "" : " where subject = :subject";

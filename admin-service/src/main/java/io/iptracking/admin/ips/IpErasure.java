@@ -3,48 +3,69 @@ package io.iptracking.admin.ips;
 import io.iptracking.admin.audit.AuditLog;
 import io.iptracking.admin.flags.FlagStore;
 import io.iptracking.admin.lists.ListEntries;
+import io.iptracking.admin.privacy.IpTruncation;
+import io.iptracking.admin.privacy.Pseudonyms;
 import io.iptracking.admin.requestlog.RequestLog;
 import io.iptracking.common.ip.ClientIp;
-import io.iptracking.admin.privacy.IpTruncation;
+import io.iptracking.common.kafka.Topic;
+import io.iptracking.common.kafka.TopicSettings;
+import io.iptracking.common.kafka.Topics;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Erases what is stored about one IP, in one transaction, and says what it removed and what it
- * kept and why. Removed: its flags, and its request log rows when the log keeps whole IPs (or,
- * when asked, the rows of its truncated prefix, which other clients share). Kept: list entries
- * (security controls, removed through the lists API) and hourly aggregates (they hold no IP).
- * The erasure itself is audited, naming the IP, so that it can be proven.
+ * Erases what is stored about one IP, in one transaction, and reports every store: what it removed,
+ * what it replaced by the IP's pseudonym, and what still holds the IP, where and until when.
+ *
+ * <p>Removed: the IP's flags; its request log rows when the log keeps whole IPs (or, when asked, the
+ * rows of its truncated prefix, which other clients share); the expired list entries for exactly the
+ * IP (their history). Pseudonymized ({@link Pseudonyms}): the audit log (subjects, and the entries
+ * before and after each change) and list entries' reasons (an auto-block quotes its flag's reason).
+ * The erasure's own audit record names the pseudonym, so that it can be proven to whoever holds the
+ * key and names no one to anybody else. Kept, and said so: live list entries (security controls,
+ * removed through the lists API), the Kafka topics (until their retention), detection's window.
  */
 public final class IpErasure {
 
     /**
      * What an erasure did.
      *
+     * @param pseudonym what the IP is called in the records that remain
      * @param removed rows removed, by store
-     * @param kept what still mentions the IP or its prefix, by store, with why in {@code notes}
+     * @param pseudonymized rows in which the IP was replaced by its pseudonym, by store
+     * @param kept what still holds the IP or its prefix, by store
+     * @param notes why, and until when, by store
      */
-    public record Outcome(String ip, Instant at, Map<String, Long> removed, Map<String, Object> kept, Map<String, String> notes) {
+    public record Outcome(String ip, String pseudonym, Instant at, Map<String, Long> removed, Map<String, Long> pseudonymized,
+            Map<String, Object> kept, Map<String, String> notes) {
     }
+
+    /** The topics that carry client IPs, as keys or in the records. */
+    private static final List<Topic<?, ?>> TOPICS = List.of(Topics.REQUESTS, Topics.ENRICHED_REQUESTS, Topics.FLAGGED,
+            Topics.REQUESTS_DLQ, Topics.FLAGGED_DLQ, Topics.BLOCKLIST);
 
     private final FlagStore flags;
     private final RequestLog requestLog;
     private final ListEntries entries;
     private final AuditLog audit;
     private final IpTruncation truncation;
+    private final Pseudonyms pseudonyms;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public IpErasure(FlagStore flags, RequestLog requestLog, ListEntries entries, AuditLog audit, IpTruncation truncation,
-            TransactionTemplate tx, Clock clock) {
+            Pseudonyms pseudonyms, TransactionTemplate tx, Clock clock) {
         this.flags = flags;
         this.requestLog = requestLog;
         this.entries = entries;
         this.audit = audit;
         this.truncation = truncation;
+        this.pseudonyms = pseudonyms;
         this.tx = tx;
         this.clock = clock;
     }
@@ -53,33 +74,56 @@ public final class IpErasure {
     public Outcome erase(ClientIp ip, boolean includePrefix, String actor) {
         return tx.execute(status -> {
             Instant now = clock.instant();
+            String pseudonym = pseudonyms.of(ip);
+            String pattern = Pseudonyms.textPattern(ip);
             Map<String, Long> removed = new LinkedHashMap<>();
+            Map<String, Long> pseudonymized = new LinkedHashMap<>();
             Map<String, Object> kept = new LinkedHashMap<>();
             Map<String, String> notes = new LinkedHashMap<>();
+
             removed.put("flags", (long) flags.deleteIp(ip));
             long logRows = requestLog.delete(ip.toCidr());
             var prefix = truncation.truncate(ip);
-            boolean truncated = !prefix.equals(ip.toCidr());
-            if (truncated) {
+            if (!prefix.equals(ip.toCidr())) {
                 if (includePrefix) {
                     logRows += requestLog.delete(prefix);
                 } else {
-                    long shared = requestLog.count(prefix);
-                    kept.put("requestLogPrefixRows", shared);
+                    kept.put("requestLogPrefixRows", requestLog.count(prefix));
                     notes.put("requestLogPrefixRows", "the request log stores " + prefix + ", not the IP; its rows are shared "
-                            + "with the rest of the prefix and kept unless includePrefix=true");
+                            + "with the rest of the prefix and kept unless includePrefix=true (they go with the request log's "
+                            + "retention)");
                 }
             }
             removed.put("requestLog", logRows);
-            long listEntries = entries.activeContaining(ip, now).size();
-            kept.put("listEntries", listEntries);
-            if (listEntries > 0) {
-                notes.put("listEntries", "block and allow entries are security controls; remove them through /api/v1/blocks or /allows");
+            removed.put("listHistory", (long) entries.deleteExpired(ip.toCidr()));
+
+            pseudonymized.put("listReasons", (long) entries.pseudonymizeReasons(pattern, pseudonym));
+            pseudonymized.put("auditLog", (long) audit.pseudonymize(pattern, pseudonym));
+
+            long live = entries.activeContaining(ip, now).size();
+            kept.put("listEntries", live);
+            if (live > 0) {
+                notes.put("listEntries", "live block and allow entries covering the IP are security controls; remove them "
+                        + "through /api/v1/blocks or /allows, then erase again to remove their history");
             }
             notes.put("hourlyAggregates", "hold no IP: nothing to erase");
-            audit.record(now, actor, AuditLog.Action.DATA_ERASED, ip.toString(), null,
-                    Map.of("removed", removed, "includePrefix", includePrefix));
-            return new Outcome(ip.toString(), now, removed, kept, notes);
+            kept.put("detectionState", "until the IP has been idle for detection's window");
+            notes.put("detectionState", "detection drops a client's window once it has been idle for the window "
+                    + "(DETECTION_WINDOW_SIZE, 1 h by default) and its changelog then compacts it away; until then the "
+                    + "activity API (with a key) shows it");
+            for (Topic<?, ?> topic : TOPICS) {
+                if (topic.settings() instanceof TopicSettings.Delete d) {
+                    kept.put("kafka:" + topic.name(), "until " + now.plus(d.retention()).truncatedTo(ChronoUnit.SECONDS));
+                } else {
+                    kept.put("kafka:" + topic.name(), "until compaction after the entry is removed");
+                }
+            }
+            notes.put("kafka", "records naming the IP stay in the topics until their retention deletes them (compacted "
+                    + "topics: until the key's removal is compacted); Kafka cannot delete single records");
+
+            audit.record(now, actor, AuditLog.Action.DATA_ERASED, pseudonym, null,
+                    Map.of("removed", removed, "pseudonymized", pseudonymized, "includePrefix", includePrefix));
+            return new Outcome(ip.toString(), pseudonym, now, removed, pseudonymized, kept, notes);
         });
     }
 }

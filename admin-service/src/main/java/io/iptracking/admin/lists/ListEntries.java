@@ -53,6 +53,23 @@ public final class ListEntries {
                 .param("cidr", cidr.toString()).query(ROW).optional();
     }
 
+    /** Removes the expired entries for exactly this range (their history); live ones stay. */
+    public int deleteExpired(Cidr cidr) {
+        return jdbc.sql("delete from list_entry where cidr = cast(:cidr as cidr) and expired").param("cidr", cidr.toString()).update();
+    }
+
+    /**
+     * Replaces an IP by its pseudonym in every entry's reason (an auto-block's reason quotes the flag's,
+     * which may name addresses), keeping the reason within the table's limit.
+     *
+     * @param pattern the IP in free text ({@code Pseudonyms.textPattern})
+     * @return entries changed
+     */
+    public int pseudonymizeReasons(String pattern, String pseudonym) {
+        return jdbc.sql("update list_entry set reason = left(regexp_replace(reason, :p, :r, 'g'), 500) where reason ~ :p")
+                .param("p", pattern).param("r", pseudonym).update();
+    }
+
     public Optional<StoredEntry> find(long id) {
         return jdbc.sql("select " + COLUMNS + " from list_entry where id = :id").param("id", id).query(ROW).optional();
     }

@@ -1,5 +1,6 @@
 package io.iptracking.admin.requestlog;
 
+import io.iptracking.admin.audit.AuditLog;
 import io.iptracking.admin.flags.FlagStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +22,7 @@ public final class Retention {
     private static final int DAYS_AHEAD = 2;
 
     /** What one pass removed. */
-    public record Outcome(List<String> droppedPartitions, int flags, int hourly) {
+    public record Outcome(List<String> droppedPartitions, int flags, int hourly, int auditRecords) {
     }
 
     private final RequestLogPartitions partitions;
@@ -30,16 +31,20 @@ public final class Retention {
     private final Duration requestLogRetention;
     private final Duration flagRetention;
     private final Duration hourlyRetention;
+    private final AuditLog audit;
+    private final Duration auditRetention;
     private final Clock clock;
 
-    public Retention(RequestLogPartitions partitions, RequestLog requestLog, FlagStore flags, Duration requestLogRetention,
-            Duration flagRetention, Duration hourlyRetention, Clock clock) {
+    public Retention(RequestLogPartitions partitions, RequestLog requestLog, FlagStore flags, AuditLog audit,
+            Duration requestLogRetention, Duration flagRetention, Duration hourlyRetention, Duration auditRetention, Clock clock) {
         this.partitions = partitions;
         this.requestLog = requestLog;
         this.flags = flags;
         this.requestLogRetention = requestLogRetention;
         this.flagRetention = flagRetention;
         this.hourlyRetention = hourlyRetention;
+        this.audit = audit;
+        this.auditRetention = auditRetention;
         this.clock = clock;
     }
 
@@ -50,9 +55,11 @@ public final class Retention {
         List<String> dropped = partitions.dropBefore(now.minus(requestLogRetention));
         int flagRows = flags.deleteDetectedBefore(now.minus(flagRetention));
         int hourlyRows = requestLog.deleteHourlyBefore(now.minus(hourlyRetention));
-        if (!dropped.isEmpty() || flagRows > 0 || hourlyRows > 0) {
-            log.info("Retention: dropped request log partitions {}, {} flags, {} hourly aggregates", dropped, flagRows, hourlyRows);
+        int auditRows = audit.deleteBefore(now.minus(auditRetention));
+        if (!dropped.isEmpty() || flagRows > 0 || hourlyRows > 0 || auditRows > 0) {
+            log.info("Retention: dropped request log partitions {}, {} flags, {} hourly aggregates, {} audit records", dropped,
+                    flagRows, hourlyRows, auditRows);
         }
-        return new Outcome(dropped, flagRows, hourlyRows);
+        return new Outcome(dropped, flagRows, hourlyRows, auditRows);
     }
 }
