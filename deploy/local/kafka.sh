@@ -186,7 +186,8 @@ broker_answers() {
 
 write_config() {
     local controller_port=$1
-    # Passwords may be in it: readable by this user only.
+    # Passwords may be in it: readable by this user only (a file from an older version may not be).
+    rm -f "$CONFIG" "$ADMIN_CLIENT_CONFIG"
     (umask 077 && : >"$CONFIG")
     cat >"$CONFIG" <<EOF
 # Written by deploy/local/kafka.sh at each start; edits are overwritten.
@@ -223,8 +224,11 @@ advertised.listeners=SASL_PLAINTEXT://$HOST:$PORT
 listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
 inter.broker.listener.name=SASL_PLAINTEXT
 EOF
-    sed -e "s/@INTER_BROKER_LISTENER@/sasl_plaintext/" -e "s/@ADMIN_PASSWORD@/$ADMIN_PASSWORD/g" \
-        "$SCRIPT_DIR/kafka/authentication.properties" >>"$CONFIG"
+    # Substituted by bash itself: the password on no command line.
+    local template
+    template=$(<"$SCRIPT_DIR/kafka/authentication.properties")
+    template=${template//@INTER_BROKER_LISTENER@/sasl_plaintext}
+    printf '%s\n' "${template//@ADMIN_PASSWORD@/$ADMIN_PASSWORD}" >>"$CONFIG"
     (umask 077 && cat >"$ADMIN_CLIENT_CONFIG" <<EOF
 # The admin's client settings for Kafka's tools; written by deploy/local/kafka.sh at each start.
 security.protocol=SASL_PLAINTEXT
@@ -351,7 +355,7 @@ cmd_start() {
     done
     if [[ -n $ADMIN_PASSWORD ]] && ! principals "$java" >>"$LOG_DIR/users.out" 2>&1; then
         terminate "$pid"
-        die "stopped the broker: its users could not be created (log: $LOG_DIR/users.out)"
+        die "stopped the broker: its users could not be created (log: $LOG_DIR/users.out); is KAFKA_ADMIN_PASSWORD the one $DATA_DIR was formatted with?"
     fi
     say "started (pid $pid, controller on $HOST:$controller_port, data in $DATA_DIR, logs in $LOG_DIR${ADMIN_PASSWORD:+, SASL/SCRAM and ACLs})"
     echo "$HOST:$PORT"

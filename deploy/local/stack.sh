@@ -132,8 +132,9 @@ settings() {
     credentials
     if [[ -z ${INGEST_REDIS_URL:-} ]]; then
         OWN_REDIS=1
-        export INGEST_REDIS_URL="redis://ipt-ingest:$INGEST_REDIS_PASSWORD@127.0.0.1:$REDIS_PORT"
     fi
+    [[ ${INGEST_REDIS_KEY_PREFIX:-ipt:rl:} =~ ^[A-Za-z0-9:._-]+$ ]] ||
+        die "INGEST_REDIS_KEY_PREFIX may hold only letters, digits and : . _ - (it becomes the Redis user's key pattern)"
 }
 
 # Kafka's principals (deploy/local/kafka/acls.txt says what each may do): one per service, and
@@ -145,34 +146,49 @@ settings() {
 PASSWORD_VARIABLES=(KAFKA_ADMIN_PASSWORD INGEST_KAFKA_PASSWORD ENRICHMENT_KAFKA_PASSWORD DETECTION_KAFKA_PASSWORD
     ADMIN_KAFKA_PASSWORD FLAGS_READER_KAFKA_PASSWORD INGEST_REDIS_PASSWORD ADMIN_DB_PASSWORD ADMIN_DB_OWNER_PASSWORD)
 
+# They are shell variables of this script, never exported: each process gets only its own (see
+# service_environment; kafka.sh the broker's).
 credentials() {
-    local file=$STACK_DIR/passwords variable
+    local file=$STACK_DIR/passwords variable key value
+    chmod 700 "$STACK_DIR"
     for variable in "${PASSWORD_VARIABLES[@]}"; do
         [[ -n ${!variable:-} ]] && continue
-        if [[ ! -s $file ]]; then
-            (umask 077 && for variable in "${PASSWORD_VARIABLES[@]}"; do
-                echo "$variable=$(head -c 24 /dev/urandom | base64 | tr -d '+/=\n')"
-            done >"$file")
-        fi
-        load_env_file "$file"
-        break
+        # Made once; a variable the file does not have yet is added to it.
+        grep -q "^$variable=" "$file" 2>/dev/null ||
+            (umask 077 && echo "$variable=$(head -c 24 /dev/urandom | base64 | tr -d '+/=\n')" >>"$file")
     done
+    if [[ -f $file ]]; then
+        while IFS='=' read -r key value; do
+            [[ " ${PASSWORD_VARIABLES[*]} " == *" $key "* && -z ${!key:-} ]] && printf -v "$key" '%s' "$value"
+        done <"$file"
+    fi
     for variable in "${PASSWORD_VARIABLES[@]}"; do
         # They go into JAAS lines, URLs and SQL: a quote must not end up in one.
         [[ ${!variable} =~ ^[A-Za-z0-9._-]+$ ]] || die "$variable may hold only letters, digits and . _ -"
-        export "${variable?}"
     done
-    export KAFKA_SCRAM_USERS="ipt-ingest=$INGEST_KAFKA_PASSWORD ipt-enrichment=$ENRICHMENT_KAFKA_PASSWORD \
+    # Wherever they came from (the settings file exports what it holds), no child inherits them all.
+    export -n "${PASSWORD_VARIABLES[@]}"
+    KAFKA_SCRAM_USERS="ipt-ingest=$INGEST_KAFKA_PASSWORD ipt-enrichment=$ENRICHMENT_KAFKA_PASSWORD \
 ipt-detection=$DETECTION_KAFKA_PASSWORD ipt-admin=$ADMIN_KAFKA_PASSWORD ipt-flags-reader=$FLAGS_READER_KAFKA_PASSWORD"
 }
 
 # The Kafka client settings of one service: its own principal, SASL/SCRAM.
-kafka_client_environment() {
+# The secrets of one service, and only its own: its Kafka principal (SASL/SCRAM), the edge's Redis
+# user, admin's PostgreSQL roles.
+service_environment() {
     local password_variable
     password_variable=$(tr '[:lower:]' '[:upper:]' <<<"$1")_KAFKA_PASSWORD
     echo "KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT"
     echo "KAFKA_SASL_MECHANISM=SCRAM-SHA-256"
     echo "KAFKA_SASL_JAAS_CONFIG=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"ipt-$1\" password=\"${!password_variable}\";"
+    case $1 in
+    ingest) ((${OWN_REDIS:-0})) && echo "INGEST_REDIS_URL=redis://ipt-ingest:$INGEST_REDIS_PASSWORD@127.0.0.1:$REDIS_PORT" ;;
+    admin)
+        echo "ADMIN_DB_PASSWORD=$ADMIN_DB_PASSWORD"
+        echo "ADMIN_DB_OWNER_PASSWORD=$ADMIN_DB_OWNER_PASSWORD"
+        ;;
+    esac
+    return 0
 }
 
 module_of() {
@@ -302,7 +318,7 @@ ensure_api_key() {
 }
 
 start_kafka() {
-    "$SCRIPT_DIR/kafka.sh" start >/dev/null
+    KAFKA_ADMIN_PASSWORD=$KAFKA_ADMIN_PASSWORD KAFKA_SCRAM_USERS=$KAFKA_SCRAM_USERS "$SCRIPT_DIR/kafka.sh" start >/dev/null
     "$SCRIPT_DIR/kafka.sh" acls "$SCRIPT_DIR/kafka/acls.txt"
 }
 
@@ -420,7 +436,7 @@ stop_upstream() {
 
 # Starts a service JVM unless it runs; does not wait.
 launch_service() {
-    local s=$1 pid log port kafka_client
+    local s=$1 pid log port secrets
     service_pid "$s" >/dev/null && return 0
     port=$(management_port_of "$s")
     port_in_use "$port" && die "port $port ($s) is in use by another process"
@@ -433,9 +449,9 @@ launch_service() {
     log=$LOG_DIR/$s.log
     echo "==== $(date -u +%FT%TZ) stack.sh starts $s" >>"$log"
     # setsid: the JVM outlives this script and the terminal's Ctrl-C; stop and down end it.
-    mapfile -t kafka_client < <(kafka_client_environment "$s")
-    # Its Kafka credentials in its environment only (never on a command line, which anyone may read).
-    (export "${kafka_client[@]}" && exec setsid "$JAVA" "${JAVA_OPTS[@]}" -jar "$(jar_of "$s")") >>"$log" 2>&1 </dev/null &
+    mapfile -t secrets < <(service_environment "$s")
+    # Its secrets in its environment only (never on a command line, which anyone may read).
+    (export "${secrets[@]}" && exec setsid "$JAVA" "${JAVA_OPTS[@]}" -jar "$(jar_of "$s")") >>"$log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$PID_DIR/$s.pid"
 }

@@ -48,7 +48,8 @@ group.initial.rebalance.delay.ms=0
 # The services create their topics with the partitions and retention they need.
 auto.create.topics.enable=false
 PROPERTIES
-sed -e "s/@INTER_BROKER_LISTENER@/internal/" -e "s/@ADMIN_PASSWORD@/$KAFKA_ADMIN_PASSWORD/g" \
+# The password from the environment, not from a command line (which anyone in the container may read).
+awk '{ gsub(/@INTER_BROKER_LISTENER@/, "internal"); gsub(/@ADMIN_PASSWORD@/, ENVIRON["KAFKA_ADMIN_PASSWORD"]); print }' \
     /opt/ipt/authentication.properties >>"$config"
 # For the healthcheck and kafka-configs.sh / kafka-acls.sh inside this container.
 cat >/tmp/ipt/admin-client.properties <<PROPERTIES

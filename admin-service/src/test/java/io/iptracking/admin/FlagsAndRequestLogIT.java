@@ -228,7 +228,7 @@ class FlagsAndRequestLogIT {
         send(flag("192.0.2.5", FlagRule.ANOMALY, Severity.LOW, now.minus(10, ChronoUnit.DAYS)));
         await().atMost(Duration.ofSeconds(20)).until(() -> count("select count(*) from request_log where country_code = 'JP'") == 3
                 && count("select count(*) from flagged_ip where rule = 'ANOMALY'") == 2);
-        assertThat(count("select count(*) from " + oldPartition)).isEqualTo(1);
+        assertThat(count("select count(*) from request_log_days." + oldPartition)).isEqualTo(1);
 
         Retention.Outcome outcome = retention.run();
 
@@ -307,7 +307,7 @@ class FlagsAndRequestLogIT {
         String pattern = Pseudonyms.textPattern(ClientIp.parse(ip));
         List<String> rows = new ArrayList<>();
         for (String table : tables) {
-            jdbc.sql("select r::text from " + table + " r where r::text ~ :p").param("p", pattern).query(String.class).list()
+            jdbc.sql("select r::text from " + table + " r where r::text ~* :p").param("p", pattern).query(String.class).list()
                     .forEach(row -> rows.add(table + ": " + row));
         }
         return rows;
@@ -317,20 +317,23 @@ class FlagsAndRequestLogIT {
     void theIpPatternFindsTheAddressAndNotItsNeighbours() {
         String v4 = Pseudonyms.textPattern(ClientIp.parse("192.0.2.1"));
         String v6 = Pseudonyms.textPattern(ClientIp.parse("2001:db8::1"));
-        for (String text : List.of("192.0.2.1", "at 192.0.2.1.", "192.0.2.1/32", "{\"cidr\":\"192.0.2.1/32\"}", "(192.0.2.1, x)")) {
+        for (String text : List.of("192.0.2.1", "at 192.0.2.1.", "192.0.2.1/32", "{\"cidr\":\"192.0.2.1/32\"}", "(192.0.2.1, x)",
+                "::ffff:192.0.2.1", "ip:192.0.2.1", "192.0.2.1:443")) {
             assertThat(matches(text, v4)).as(text).isTrue();
         }
-        for (String text : List.of("192.0.2.10", "192.0.2.1.5", "10.192.0.2.1", "192.0.2.100/32", "192x0x2x1")) {
+        for (String text : List.of("192.0.2.10", "192.0.2.1.5", "10.192.0.2.1", "192.0.2.100/32", "192x0x2x1", "192.0.2.1/24")) {
             assertThat(matches(text, v4)).as(text).isFalse();
         }
         assertThat(matches("from 2001:db8::1 and", v6)).isTrue();
         assertThat(matches("2001:db8::1/128", v6)).isTrue();
+        assertThat(matches("2001:DB8::1", v6)).as("upper case").isTrue();
+        assertThat(matches("2001:db8::1/64", v6)).as("a range").isFalse();
         assertThat(matches("2001:db8::10", v6)).isFalse();
         assertThat(matches("2001:db8::1:5", v6)).isFalse();
     }
 
     private boolean matches(String text, String pattern) {
-        return jdbc.sql("select :t ~ :p").param("t", text).param("p", pattern).query(Boolean.class).single();
+        return jdbc.sql("select :t ~* :p").param("t", text).param("p", pattern).query(Boolean.class).single();
     }
 
     private long count(String sql) {

@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -235,11 +236,17 @@ class StackIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> !reader.withKey("203.0.113.51").isEmpty());
         }
         Map<String, Object> reader = stack.kafkaClient("ipt-flags-reader");
-        reader.put(ConsumerConfig.GROUP_ID_CONFIG, "someone-elses-group");
+        reader.put(ConsumerConfig.GROUP_ID_CONFIG, "flags.e2e");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(reader, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(List.of(new TopicPartition("ip.requests.v1", 0)));
             consumer.seekToBeginning(consumer.assignment());
             assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(10))).isInstanceOf(TopicAuthorizationException.class);
+        }
+        // Nor may it join a service's group, whose offsets it could move.
+        reader.put(ConsumerConfig.GROUP_ID_CONFIG, "admin-service.flags");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(reader, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(FLAGS));
+            assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(10))).isInstanceOf(GroupAuthorizationException.class);
         }
     }
 
@@ -272,8 +279,14 @@ class StackIT {
         }
         try (Connection c = stack.sqlAsAdmin(); var s = c.createStatement()) {
             assertThat(s.executeQuery("select count(*) from list_entry").next()).isTrue();
+            ResultSet added = s.executeQuery("select request_log_days.add_day(date '2001-01-01'), request_log_days.drop_day(date '2001-01-01')");
+            assertThat(added.next() && added.getBoolean(1) && added.getBoolean(2)).as("day partitions through the functions").isTrue();
             for (String forbidden : List.of("drop table list_entry", "alter table audit_log drop column subject", "truncate audit_log",
-                    "delete from flyway_schema_history", "create role intruder", "create database intruder")) {
+                    "delete from flyway_schema_history", "create role intruder", "create database intruder",
+                    // Nothing of its own anywhere: a function it made could run as whoever calls a same-named one.
+                    "create function format(text, name, name, text) returns text language sql as 'select $1'",
+                    "create table request_log_days.intruder (x int)", "drop table request_log_default",
+                    "create table request_log_days.p partition of request_log for values from ('2000-01-01') to ('2000-01-02')")) {
                 assertThatThrownBy(() -> s.execute(forbidden)).as(forbidden).isInstanceOf(SQLException.class);
             }
         }

@@ -53,10 +53,10 @@ public final class AuditLog {
      * @return records changed
      */
     public int pseudonymize(String pattern, String pseudonym) {
-        return jdbc.sql("update audit_log set subject = regexp_replace(subject, :p, :r, 'g'), "
-                        + "before = cast(regexp_replace(before::text, :p, :r, 'g') as jsonb), "
-                        + "after = cast(regexp_replace(after::text, :p, :r, 'g') as jsonb) "
-                        + "where subject ~ :p or before::text ~ :p or after::text ~ :p")
+        return jdbc.sql("update audit_log set subject = regexp_replace(subject, :p, :r, 'gi'), "
+                        + "before = cast(regexp_replace(before::text, :p, :r, 'gi') as jsonb), "
+                        + "after = cast(regexp_replace(after::text, :p, :r, 'gi') as jsonb) "
+                        + "where subject ~* :p or before::text ~* :p or after::text ~* :p")
                 .param("p", pattern).param("r", pseudonym).update();
     }
 

@@ -66,7 +66,7 @@ public final class ListEntries {
      * @return entries changed
      */
     public int pseudonymizeReasons(String pattern, String pseudonym) {
-        return jdbc.sql("update list_entry set reason = left(regexp_replace(reason, :p, :r, 'g'), 500) where reason ~ :p")
+        return jdbc.sql("update list_entry set reason = left(regexp_replace(reason, :p, :r, 'gi'), 500) where reason ~* :p")
                 .param("p", pattern).param("r", pseudonym).update();
     }
 

@@ -49,11 +49,16 @@ public final class Pseudonyms {
     }
 
     /**
-     * A PostgreSQL regular expression that finds the IP as a whole in free text (its single-address
-     * CIDR included), and not inside a longer address: {@code 192.0.2.1} but not {@code 192.0.2.10}.
+     * A PostgreSQL regular expression, to be matched without regard to case ({@code ~*}, flag
+     * {@code i}), that finds the IP as a whole in free text, its single-address CIDR included, and
+     * not inside a longer address or a wider range: {@code 192.0.2.1}, {@code ::ffff:192.0.2.1},
+     * {@code 192.0.2.1:443} and {@code 192.0.2.1/32}, but not {@code 192.0.2.10} or {@code 192.0.2.1/24}.
+     * IPv6 is found in its canonical text (RFC 5952), in either case.
      */
     public static String textPattern(ClientIp ip) {
         String text = ip.toString().replace(".", "\\.");
-        return "(?<![0-9A-Fa-f.:])" + text + "(/(32|128))?(?![0-9A-Fa-f:]|\\.[0-9])";
+        return ip.isIpv4()
+                ? "(?<![0-9.])" + text + "(/32)?(?![0-9]|\\.[0-9]|/[0-9])"
+                : "(?<![0-9a-f:])" + text + "(/128)?(?![0-9a-f:]|/[0-9])";
     }
 }

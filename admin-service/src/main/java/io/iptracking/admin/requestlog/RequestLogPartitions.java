@@ -1,5 +1,6 @@
 package io.iptracking.admin.requestlog;
 
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,13 +16,16 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The request log's day partitions (UTC days): created ahead of the traffic, dropped whole when they
  * fall out of retention. A row whose day has no partition goes to the default partition, which
- * retention trims by deleting.
+ * retention trims by deleting. The day partitions live in the schema {@value #SCHEMA} and are added and
+ * dropped through its two functions, which run as the schema's owner (V5__request_log_days_schema.sql):
+ * admin's runtime role may neither own the request log nor create tables.
  */
 public final class RequestLogPartitions {
 
     private static final Logger log = LoggerFactory.getLogger(RequestLogPartitions.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
     private static final Pattern NAME = Pattern.compile("request_log_p(\\d{8})");
+    static final String SCHEMA = "request_log_days";
 
     private final JdbcClient jdbc;
 
@@ -45,8 +49,7 @@ public final class RequestLogPartitions {
                 log.info("Day {} of the request log stays in the default partition ({} rows arrived before its partition)", day, stray);
                 continue;
             }
-            jdbc.sql("create table if not exists " + name + " partition of request_log for values from ('" + start
-                    + "') to ('" + end + "')").update();
+            jdbc.sql("select " + SCHEMA + ".add_day(:day)").param("day", Date.valueOf(day)).query(Boolean.class).single();
         }
     }
 
@@ -63,7 +66,11 @@ public final class RequestLogPartitions {
                     .isAfter(cutoff);
         }).toList();
         for (String name : dropped) {
-            jdbc.sql("drop table if exists " + name).update();
+            Matcher m = NAME.matcher(name);
+            if (m.matches()) {
+                jdbc.sql("select " + SCHEMA + ".drop_day(:day)").param("day", Date.valueOf(LocalDate.parse(m.group(1), DAY)))
+                        .query(Boolean.class).single();
+            }
         }
         jdbc.sql("delete from request_log where ts < :cutoff").param("cutoff", Timestamp.from(cutoff)).update();
         return dropped;
@@ -72,7 +79,8 @@ public final class RequestLogPartitions {
     /** The day partitions that exist, by name. */
     public List<String> existing() {
         return jdbc.sql("select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid "
-                        + "join pg_class p on p.oid = i.inhparent where p.relname = 'request_log' and c.relname like 'request_log_p%' "
+                        + "join pg_class p on p.oid = i.inhparent join pg_namespace n on n.oid = c.relnamespace "
+                        + "where p.relname = 'request_log' and n.nspname = '" + SCHEMA + "' and c.relname like 'request_log_p%' "
                         + "order by c.relname")
                 .query(String.class).list();
     }

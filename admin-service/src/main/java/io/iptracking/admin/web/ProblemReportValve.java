@@ -55,6 +55,9 @@ public final class ProblemReportValve extends ErrorReportValve {
             return Problems.of(known, Problems.MALFORMED_REQUEST, "Malformed request",
                     "the request is not valid HTTP, or its target holds an encoded slash, backslash, NUL or a broken escape");
         }
+        if (known == HttpStatus.NOT_FOUND) {
+            return Problems.of(known, Problems.NOT_FOUND, "Not found", "no such path");
+        }
         return ProblemDetail.forStatus(known);
     }
 }
