@@ -1,6 +1,8 @@
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
@@ -25,8 +28,10 @@ import org.apache.kafka.common.resource.ResourceType;
  * or one grant per run, and a password on their command line, which anyone on the machine may read):
  * {@code java -cp "<kafka libs>/*" KafkaPrincipals.java <bootstrap> <admin client properties> [acls.txt]}.
  * Creates or updates the SCRAM-SHA-256 users of the environment variable KAFKA_SCRAM_USERS
- * ("name=password" separated by spaces), then grants what the ACL file says. Both are idempotent, so
- * it runs at every start. A line it cannot read stops it with the line's number; nothing is applied then.
+ * ("name=password" separated by spaces), then grants what the ACL file says and revokes what the
+ * principals it names were granted before and it no longer says (other principals' grants are left
+ * alone). Both are idempotent, so it runs at every start. A line it cannot read stops it with the
+ * line's number; nothing is applied then.
  */
 public class KafkaPrincipals {
 
@@ -71,11 +76,26 @@ public class KafkaPrincipals {
             if (!users.isEmpty()) {
                 admin.alterUserScramCredentials(users).all().get();
             }
+            int revoked = 0;
             if (!bindings.isEmpty()) {
                 admin.createAcls(bindings).all().get();
+                Set<AclBinding> wanted = new HashSet<>(bindings);
+                Set<String> principals = new HashSet<>();
+                bindings.forEach(b -> principals.add(b.entry().principal()));
+                List<AclBindingFilter> stale = new ArrayList<>();
+                for (AclBinding b : admin.describeAcls(AclBindingFilter.ANY).values().get()) {
+                    if (principals.contains(b.entry().principal()) && !wanted.contains(b)) {
+                        stale.add(b.toFilter());
+                    }
+                }
+                if (!stale.isEmpty()) {
+                    admin.deleteAcls(stale).all().get();
+                }
+                revoked = stale.size();
             }
+            System.err.println("KafkaPrincipals: " + users.size() + " users, " + bindings.size() + " grants in place, " + revoked
+                    + " revoked");
         }
-        System.err.println("KafkaPrincipals: " + users.size() + " users, " + bindings.size() + " grants in place");
     }
 
     private static String expand(String line) {

@@ -10,6 +10,9 @@
 -- This runs as a superuser: only pg_catalog on the search path, so that no function an ordinary role
 -- created can stand in for one called here (CVE-2018-1058).
 SET search_path = pg_catalog, pg_temp;
+-- The passwords below must not reach the server's log, whatever log_statement says.
+SET log_statement = 'none';
+SET log_min_error_statement = 'panic';
 -- Never demote a superuser (say ADMIN_DB_USER=postgres): stop instead.
 SELECT format('DO $refuse$ BEGIN RAISE EXCEPTION %L; END $refuse$',
         'roles.sql: ' || rolname || ' is a superuser; give admin roles of its own (ADMIN_DB_USER, ADMIN_DB_OWNER_USER)')
