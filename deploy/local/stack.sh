@@ -43,14 +43,18 @@
 #   STACK_ENV_FILE    (.env) settings file; a missing file is fine
 #   STACK_JAVA_OPTS   (-Xms64m -Xmx512m) JVM flags of each service
 #   STACK_WAIT_SECONDS (180) how long up waits for each part to become ready
-#   STACK_SKIP_SERVICES (0) 1: do not run deploy/local/services.sh (PostgreSQL and Redis are managed
-#                     by the caller; the end-to-end tests use their own Redis)
+#   STACK_SKIP_SERVICES (0) 1: do not run deploy/local/services.sh (PostgreSQL, redis-server and
+#                     nginx are the caller's business; the end-to-end tests do so)
+#   STACK_DB_SUPERUSER (postgres) the PostgreSQL superuser that makes admin's database and roles
+#                     (deploy/local/postgres/roles.sql); STACK_DB_SUPERUSER_PASSWORD, if it needs one
 #   DEMO_PORT         (8000) the demo upstream
 #   KAFKA_PORT        (9092) the broker
 #   REDIS_PORT        (6380) the stack's own Redis
 #   JAVA_HOME         a JDK 21+ (else one is picked: deploy/local/jdk.sh)
 # The admin API needs a key: when ADMIN_API_KEYS is not set, up makes one operator key for the
-# demo, keeps it in $STACK_DIR/admin-api-key (only readable by you) and prints it.
+# demo, keeps it in $STACK_DIR/admin-api-key (only readable by you) and prints it. The passwords of
+# Kafka's principals, the edge's Redis user and admin's PostgreSQL roles come from the settings, or
+# are made once and kept in $STACK_DIR/passwords (only readable by you); each process gets its own.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
