@@ -209,21 +209,15 @@ offsets.topic.num.partitions=6
 # No other members will join: do not hold the first rebalance back.
 group.initial.rebalance.delay.ms=0
 EOF
-    if [[ -z $ADMIN_PASSWORD ]]; then
-        cat >>"$CONFIG" <<EOF
-listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$controller_port
-advertised.listeners=PLAINTEXT://$HOST:$PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-EOF
-        return 0
-    fi
+    local protocol=PLAINTEXT
+    [[ -z $ADMIN_PASSWORD ]] || protocol=SASL_PLAINTEXT
     cat >>"$CONFIG" <<EOF
-listeners=SASL_PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$controller_port
-advertised.listeners=SASL_PLAINTEXT://$HOST:$PORT
-listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
-inter.broker.listener.name=SASL_PLAINTEXT
+listeners=$protocol://$HOST:$PORT,CONTROLLER://$HOST:$controller_port
+advertised.listeners=$protocol://$HOST:$PORT
+listener.security.protocol.map=$protocol:$protocol,CONTROLLER:$protocol
+inter.broker.listener.name=$protocol
 EOF
+    [[ -n $ADMIN_PASSWORD ]] || return 0
     # Substituted by bash itself: the password on no command line.
     local template
     template=$(<"$SCRIPT_DIR/kafka/authentication.properties")

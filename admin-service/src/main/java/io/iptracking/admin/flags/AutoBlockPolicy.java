@@ -13,6 +13,7 @@ import io.iptracking.common.event.ListAction;
 import io.iptracking.common.event.ListSource;
 import io.iptracking.common.event.Severity;
 import io.iptracking.common.ip.Cidr;
+import io.iptracking.common.text.SafeText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,10 +99,7 @@ public final class AutoBlockPolicy {
     static String reason(FlaggedIp flag, Cidr target) {
         String reason = Params.printable("auto-block of " + target + " after " + flag.rule() + " flag " + flag.flagId() + " ("
                 + flag.severity() + "): " + flag.reason());
-        if (reason.length() <= EntryRequests.MAX_REASON_LENGTH) {
-            return reason;
-        }
-        int end = EntryRequests.MAX_REASON_LENGTH - 1;
-        return reason.substring(0, Character.isHighSurrogate(reason.charAt(end - 1)) ? end - 1 : end) + "\u2026";
+        return reason.length() <= EntryRequests.MAX_REASON_LENGTH ? reason
+                : SafeText.cap(reason, EntryRequests.MAX_REASON_LENGTH - 1) + "\u2026";
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,16 +61,13 @@ public final class RequestLogPartitions {
      * @return the partitions dropped
      */
     public List<String> dropBefore(Instant cutoff) {
-        List<String> dropped = existing().stream().filter(name -> {
+        List<String> dropped = new ArrayList<>();
+        for (String name : existing()) {
             Matcher m = NAME.matcher(name);
-            return m.matches() && !LocalDate.parse(m.group(1), DAY).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    .isAfter(cutoff);
-        }).toList();
-        for (String name : dropped) {
-            Matcher m = NAME.matcher(name);
-            if (m.matches()) {
-                jdbc.sql("select " + SCHEMA + ".drop_day(:day)").param("day", Date.valueOf(LocalDate.parse(m.group(1), DAY)))
-                        .query(Boolean.class).single();
+            LocalDate day = m.matches() ? LocalDate.parse(m.group(1), DAY) : null;
+            if (day != null && !day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(cutoff)) {
+                jdbc.sql("select " + SCHEMA + ".drop_day(:day)").param("day", Date.valueOf(day)).query(Boolean.class).single();
+                dropped.add(name);
             }
         }
         jdbc.sql("delete from request_log where ts < :cutoff").param("cutoff", Timestamp.from(cutoff)).update();

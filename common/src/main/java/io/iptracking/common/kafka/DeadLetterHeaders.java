@@ -1,5 +1,6 @@
 package io.iptracking.common.kafka;
 
+import io.iptracking.common.text.SafeText;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -72,11 +73,8 @@ public final class DeadLetterHeaders {
     }
 
     private static String cut(String text, int max) {
-        if (text.length() <= max) {
-            return text;
-        }
-        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
-        return text.substring(0, end) + "... (" + (text.length() - end) + " more characters)";
+        String kept = SafeText.cap(text, max);
+        return kept.length() == text.length() ? text : kept + "... (" + (text.length() - kept.length()) + " more characters)";
     }
 
     /**

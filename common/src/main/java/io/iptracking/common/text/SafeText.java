@@ -15,6 +15,18 @@ public final class SafeText {
     private SafeText() {
     }
 
+    /**
+     * The first {@code max} characters, one less when the cut would split a surrogate pair, so that
+     * what is kept is still well-formed; null stays null. What marks the cut, if anything, is the
+     * caller's to add.
+     */
+    public static String cap(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        return text.substring(0, Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max);
+    }
+
     /** The index of the first character the rule refuses, or -1 when there is none. */
     public static int firstRefused(String text, boolean personTyped) {
         for (int i = 0; i < text.length(); ) {

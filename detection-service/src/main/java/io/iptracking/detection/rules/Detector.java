@@ -5,6 +5,7 @@ import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.text.SafeText;
 import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.anomaly.PopulationModel;
 import io.iptracking.detection.window.ClientWindow;
@@ -163,11 +164,9 @@ public final class Detector {
             if (!out.isEmpty()) {
                 out.append(", ");
             }
-            if (path.length() <= REASON_PATH_CHARS) {
-                out.append(path);
-            } else {
-                int end = Character.isHighSurrogate(path.charAt(REASON_PATH_CHARS - 1)) ? REASON_PATH_CHARS - 1 : REASON_PATH_CHARS;
-                out.append(path, 0, end).append('\u2026');
+            out.append(SafeText.cap(path, REASON_PATH_CHARS));
+            if (path.length() > REASON_PATH_CHARS) {
+                out.append('\u2026');
             }
         }
         return out.toString();

@@ -1,5 +1,6 @@
 package io.iptracking.detection.window;
 
+import io.iptracking.common.text.SafeText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,10 +107,6 @@ final class SamplePaths {
     }
 
     static String cut(String path) {
-        if (path.length() <= MAX_CHARS) {
-            return path;
-        }
-        int end = Character.isHighSurrogate(path.charAt(MAX_CHARS - 1)) ? MAX_CHARS - 1 : MAX_CHARS;
-        return path.substring(0, end) + '\u2026';
+        return path.length() <= MAX_CHARS ? path : SafeText.cap(path, MAX_CHARS) + '\u2026';
     }
 }

@@ -11,15 +11,6 @@ public final class EventText {
     private EventText() {
     }
 
-    /** The first {@code max} characters, one less when the cut would split a surrogate pair; null stays null. */
-    public static String cap(String s, int max) {
-        if (s == null || s.length() <= max) {
-            return s;
-        }
-        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
-        return s.substring(0, end);
-    }
-
     /**
      * Text of a request the edge refused as invalid, safe to publish: every character outside printable
      * ASCII is percent-encoded (its UTF-8 bytes; an unpaired surrogate as {@code %3F}), and the result

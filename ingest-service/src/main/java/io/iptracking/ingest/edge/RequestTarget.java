@@ -1,6 +1,7 @@
 package io.iptracking.ingest.edge;
 
 import io.iptracking.common.event.RequestEvent;
+import io.iptracking.common.text.SafeText;
 import io.iptracking.ingest.edge.InvalidRequest.Reason;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -91,7 +92,7 @@ public record RequestTarget(String path, String query, String rulePath) {
 
     /** The start of {@link #rulePath()} that request events carry. */
     public String eventPath() {
-        return EventText.cap(rulePath, MAX_EVENT_PATH);
+        return SafeText.cap(rulePath, MAX_EVENT_PATH);
     }
 
     /** The target the upstream receives: {@link #path()} and the query as received. */

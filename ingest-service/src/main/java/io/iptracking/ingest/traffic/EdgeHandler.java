@@ -4,6 +4,7 @@ import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.Mode;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.text.SafeText;
 import io.iptracking.ingest.edge.EdgeDecision;
 import io.iptracking.ingest.edge.EdgePolicy;
 import io.iptracking.ingest.edge.EdgeRequest;
@@ -224,7 +225,7 @@ public final class EdgeHandler extends Handler.Wrapper {
             // In CHECK mode the edge answers the proxy right after deciding: the latency is the decision's.
             events.publish(new RequestEvent(EventIds.at(received), received, r.ip(), r.method(), r.host(),
                     r.target().eventPath(), mode == Mode.PROXY ? validStatus(response.getStatus()) : null,
-                    elapsedNanos / 1_000_000, EventText.cap(r.userAgent(), RequestText.MAX_EVENT_USER_AGENT),
+                    elapsedNanos / 1_000_000, SafeText.cap(r.userAgent(), RequestText.MAX_EVENT_USER_AGENT),
                     // The subject is a pseudonym (64 hex digits) and the rule a validated name or a list's
                     // CIDR: nothing a client chose, so nothing to escape on every request.
                     d.subject(), d.decision(), d.rule(), mode));
