@@ -3,6 +3,7 @@ package io.iptracking.admin;
 import io.iptracking.admin.audit.AuditLog;
 import io.iptracking.admin.flags.AutoBlockPolicy;
 import io.iptracking.admin.flags.FlagStore;
+import io.iptracking.admin.ips.ErasureTopic;
 import io.iptracking.admin.ips.IpErasure;
 import io.iptracking.admin.lists.BlocklistRelay;
 import io.iptracking.admin.lists.BlocklistTopic;
@@ -115,14 +116,19 @@ class AdminConfiguration {
 
     @Bean
     IpErasure ipErasure(FlagStore flags, RequestLog requestLog, ListEntries entries, AuditLog audit, IpTruncation truncation,
-            AdminProperties p, TransactionTemplate tx, Clock clock) {
+            ErasureTopic erasureTopic, AdminProperties p, TransactionTemplate tx, Clock clock) {
         String key = p.privacy().pseudonymKey();
         if (key.isEmpty()) {
             log.warn("No ADMIN_PSEUDONYM_KEY: an erased IP's pseudonym cannot be linked to it later, not even to prove "
                     + "the erasure");
         }
         Pseudonyms pseudonyms = key.isEmpty() ? Pseudonyms.unlinkable() : new Pseudonyms(key.getBytes(StandardCharsets.UTF_8));
-        return new IpErasure(flags, requestLog, entries, audit, truncation, pseudonyms, tx, clock);
+        return new IpErasure(flags, requestLog, entries, audit, truncation, pseudonyms, erasureTopic, tx, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    ErasureTopic erasureTopic(KafkaProperties kafka) {
+        return new ErasureTopic(Topics.ERASURES, kafka.buildProducerProperties(), kafka.getAdmin().getOperationTimeout());
     }
 
     @Bean
@@ -131,10 +137,14 @@ class AdminConfiguration {
         return new AutoBlockPolicy(a.enabled(), a.rules(), a.minSeverity(), a.duration(), changes, entries, clock);
     }
 
-    /** Created at start-up, compacted, before anything writes to it: a topic the broker auto-created would not be. */
+    /**
+     * The topics admin writes, created at start-up with the catalogue's settings before anything writes
+     * to them: a topic the broker auto-created would not be compacted, or co-partitioned.
+     */
     @Bean
-    KafkaAdmin.NewTopics blocklistTopicSettings(AdminProperties p) {
-        return new KafkaAdmin.NewTopics(Topics.BLOCKLIST.newTopic(p.kafka().replicationFactor()));
+    KafkaAdmin.NewTopics writtenTopics(AdminProperties p) {
+        return new KafkaAdmin.NewTopics(Topics.BLOCKLIST.newTopic(p.kafka().replicationFactor()),
+                Topics.ERASURES.newTopic(p.kafka().replicationFactor()));
     }
 
     @Bean(destroyMethod = "close")

@@ -10,6 +10,7 @@ import io.iptracking.admin.requestlog.RequestLogPartitions;
 import io.iptracking.admin.requestlog.Retention;
 import io.iptracking.common.event.Decision;
 import io.iptracking.common.event.EnrichedRequestEvent;
+import io.iptracking.common.event.ErasureRequest;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.Geo;
@@ -18,6 +19,7 @@ import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.event.Severity;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.common.testing.ContractSamples;
 import io.iptracking.common.testing.PostgresDatabase;
@@ -29,8 +31,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -294,8 +298,19 @@ class FlagsAndRequestLogIT {
         assertThat(erased.get("removed").get("listHistory").asLong()).isEqualTo(1);
         assertThat(erased.get("pseudonymized").get("listReasons").asLong()).isEqualTo(1);
         assertThat(erased.get("pseudonymized").get("auditLog").asLong()).as("the two creations").isEqualTo(2);
-        assertThat(erased.get("kept").propertyNames()).contains("listEntries", "detectionState", "kafka:ip.requests.v1",
-                "kafka:ip.requests.enriched.v1", "kafka:ip.flagged.v1", "kafka:ip.blocklist.v1");
+        assertThat(erased.get("kept").propertyNames()).contains("listEntries", "kafka:ip.requests.v1",
+                "kafka:ip.requests.enriched.v1", "kafka:ip.flagged.v1", "kafka:ip.blocklist.v1", "kafka:ip.erasures.v1");
+        // Detection is asked to delete the window, keyed as the requests are, so it reaches the task holding it.
+        JsonNode sent = erased.get("sent").get("detectionState");
+        List<ConsumerRecord<ClientIp, ErasureRequest>> requests = KAFKA.readAll(Topics.ERASURES.name(),
+                IsolationLevel.READ_COMMITTED, Duration.ofSeconds(20), Topics.ERASURES.keySerde().deserializer(),
+                Topics.ERASURES.valueSerde().deserializer());
+        assertThat(requests).filteredOn(r -> r.value().ip().equals(ClientIp.parse(ip))).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(ClientNetwork.keyOf(ClientIp.parse(ip)));
+            assertThat(r.partition()).isEqualTo(sent.get("partition").asInt());
+            assertThat(r.offset()).isEqualTo(sent.get("offset").asLong());
+            assertThat(r.value().requestedAt()).isEqualTo(Instant.parse(erased.get("at").asString()));
+        });
         assertThat(erased.get("kept").get("kafka:ip.requests.v1").asString()).startsWith("until 20");
         assertThat(erased.get("notes").propertyNames()).contains("detectionState", "kafka");
     }

@@ -15,10 +15,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Map;
 import java.util.EnumMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.kafka.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
@@ -57,6 +61,9 @@ class DetectionConfiguration {
         }
         Counter late = Counter.builder("ipt.detection.late.dropped")
                 .description("Requests that arrived after the grace period and were not counted").register(registry);
+        Counter erasedHeld = Counter.builder("ipt.detection.erasures").tag("window", "deleted")
+                .description("Erasures applied: the client's window deleted, or none was held").register(registry);
+        Counter erasedNone = Counter.builder("ipt.detection.erasures").tag("window", "none").register(registry);
         AtomicInteger population = new AtomicInteger();
         Gauge.builder("ipt.detection.anomaly.population", population, AtomicInteger::get)
                 .description("IP windows the most recently fitted anomaly model of a task was fitted on").register(registry);
@@ -69,6 +76,11 @@ class DetectionConfiguration {
             @Override
             public void droppedLate() {
                 late.increment();
+            }
+
+            @Override
+            public void erased(boolean held) {
+                (held ? erasedHeld : erasedNone).increment();
             }
 
             @Override
@@ -87,8 +99,36 @@ class DetectionConfiguration {
     /** The topics detection reads and writes, created at start-up with the catalogue's settings. */
     @Bean
     KafkaAdmin.NewTopics detectionTopics(DetectionProperties p) {
-        return new KafkaAdmin.NewTopics(Stream.of(Topics.ENRICHED_REQUESTS, Topics.FLAGGED, Topics.REQUESTS_DLQ)
+        return new KafkaAdmin.NewTopics(Stream.of(Topics.ENRICHED_REQUESTS, Topics.ERASURES, Topics.FLAGGED, Topics.REQUESTS_DLQ)
                 .map(t -> t.newTopic(p.kafka().replicationFactor())).toArray(NewTopic[]::new));
+    }
+
+    /**
+     * Refuses to start when the erasures and the enriched requests are not co-partitioned (someone
+     * added partitions to one of them): an erasure would reach a task that does not hold the client's
+     * window. Kafka Streams checks this only for joins. Skipped, with a warning, when the broker cannot
+     * be asked now.
+     */
+    @Bean
+    ApplicationRunner erasuresCoPartitioned(KafkaAdmin admin) {
+        return args -> {
+            Map<String, TopicDescription> topics;
+            try {
+                topics = admin.describeTopics(Topics.ENRICHED_REQUESTS.name(), Topics.ERASURES.name());
+            } catch (KafkaException e) {
+                log.warn("Could not check that {} and {} have as many partitions: {}", Topics.ENRICHED_REQUESTS.name(),
+                        Topics.ERASURES.name(), e.toString());
+                return;
+            }
+            int requests = topics.get(Topics.ENRICHED_REQUESTS.name()).partitions().size();
+            int erasures = topics.get(Topics.ERASURES.name()).partitions().size();
+            if (requests != erasures) {
+                throw new IllegalStateException(Topics.ERASURES.name() + " has " + erasures + " partitions and "
+                        + Topics.ENRICHED_REQUESTS.name() + " " + requests + ": they must have as many, or an erasure misses "
+                        + "the client's window. Add partitions to the smaller one (kafka-topics.sh --alter --partitions "
+                        + Math.max(requests, erasures) + ").");
+            }
+        };
     }
 
     @Bean

@@ -186,6 +186,12 @@ final class Stack implements AutoCloseable {
         return send(request);
     }
 
+    /** A call to detection's activity API with the operator key. */
+    HttpResponse<String> detection(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + detectionPort + path))
+                .header("Authorization", "Bearer " + apiKey).GET());
+    }
+
     HttpResponse<String> get(int port, String path) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
     }
@@ -262,7 +268,8 @@ final class Stack implements AutoCloseable {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            // Longer than a call that waits for Kafka may take (ADMIN_KAFKA_TIMEOUT, 10 s) before answering 503.
+            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

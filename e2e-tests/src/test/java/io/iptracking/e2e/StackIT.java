@@ -265,6 +265,33 @@ class StackIT {
     }
 
     @Test
+    @Order(8)
+    void anErasureDeletesTheIpsWindowInDetection() {
+        String ip = "203.0.113.80";
+        String activity = "/api/v1/ips/" + ip + "/activity";
+        for (int i = 1; i <= 3; i++) {
+            assertThat(stack.edge("GET", product(i), ip).statusCode()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> stack.detection(activity).statusCode() == 200
+                        && Json.mapper().readTree(stack.detection(activity).body()).get("requests").asLong() == 3);
+
+        HttpResponse<String> erased = stack.admin("DELETE", "/api/v1/ips/" + ip + "/data", null);
+
+        assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(erased.body()).at("/sent/detectionState/topic").asString()).isEqualTo("ip.erasures.v1");
+        long start = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> stack.detection(activity).statusCode() == 404);
+        System.out.printf("StackIT: erasure -> detection's window gone after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        // The IP's next request starts a window of its own.
+        assertThat(stack.edge("GET", product(1), ip).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> stack.detection(activity).statusCode() == 200
+                        && Json.mapper().readTree(stack.detection(activity).body()).get("requests").asLong() == 1);
+    }
+
+    @Test
     @Order(7)
     void adminRunsAsARoleThatOnlyReadsAndWritesRows() throws SQLException {
         try (Connection c = stack.sql(); PreparedStatement s = c.prepareStatement("select distinct a.usename, r.rolsuper, r.rolcreaterole, "
@@ -402,6 +429,12 @@ class StackIT {
             for (int i = 1; i <= HIGH_VOLUME_LIMIT + 1; i++) {
                 assertThat(stack.edge("GET", product(i), ip).statusCode()).as("request %d without Kafka", i).isEqualTo(200);
             }
+            // An erasure that cannot reach detection does nothing and says so, rather than half of it.
+            HttpResponse<String> erasure = stack.admin("DELETE", "/api/v1/ips/203.0.113.62/data", null);
+            assertThat(erasure.statusCode()).as(erasure.body()).isEqualTo(503);
+            assertThat(erasure.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(erasure.headers().firstValue("Retry-After")).isPresent();
+            assertThat(Json.mapper().readTree(erasure.body()).get("type").asString()).isEqualTo("urn:iptracking:problem:unavailable");
         } finally {
             stack.start("kafka");
         }

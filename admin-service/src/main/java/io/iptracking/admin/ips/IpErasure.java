@@ -6,6 +6,7 @@ import io.iptracking.admin.lists.ListEntries;
 import io.iptracking.admin.privacy.IpTruncation;
 import io.iptracking.admin.privacy.Pseudonyms;
 import io.iptracking.admin.requestlog.RequestLog;
+import io.iptracking.common.event.ErasureRequest;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.Topic;
 import io.iptracking.common.kafka.TopicSettings;
@@ -27,8 +28,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * IP (their history). Pseudonymized ({@link Pseudonyms}): the audit log (subjects, and the entries
  * before and after each change) and list entries' reasons (an auto-block quotes its flag's reason).
  * The erasure's own audit record names the pseudonym, so that it can be proven to whoever holds the
- * key and names no one to anybody else. Kept, and said so: live list entries (security controls,
- * removed through the lists API), the Kafka topics (until their retention), detection's window.
+ * key and names no one to anybody else. Sent: an {@link ErasureRequest} to detection, which deletes
+ * the IP's window; it is written first, and when Kafka does not take it nothing is erased and the call
+ * fails, so that a retry does all of it. Kept, and said so: live list entries (security controls,
+ * removed through the lists API) and the Kafka topics (until their retention).
  */
 public final class IpErasure {
 
@@ -38,16 +41,17 @@ public final class IpErasure {
      * @param pseudonym what the IP is called in the records that remain
      * @param removed rows removed, by store
      * @param pseudonymized rows in which the IP was replaced by its pseudonym, by store
+     * @param sent requests to erase sent to other services, by store: where they were written
      * @param kept what still holds the IP or its prefix, by store
      * @param notes why, and until when, by store
      */
     public record Outcome(String ip, String pseudonym, Instant at, Map<String, Long> removed, Map<String, Long> pseudonymized,
-            Map<String, Object> kept, Map<String, String> notes) {
+            Map<String, ErasureTopic.Sent> sent, Map<String, Object> kept, Map<String, String> notes) {
     }
 
     /** The topics that carry client IPs, as keys or in the records. */
     private static final List<Topic<?, ?>> TOPICS = List.of(Topics.REQUESTS, Topics.ENRICHED_REQUESTS, Topics.FLAGGED,
-            Topics.REQUESTS_DLQ, Topics.FLAGGED_DLQ, Topics.BLOCKLIST);
+            Topics.REQUESTS_DLQ, Topics.FLAGGED_DLQ, Topics.BLOCKLIST, Topics.ERASURES);
 
     private final FlagStore flags;
     private final RequestLog requestLog;
@@ -55,25 +59,31 @@ public final class IpErasure {
     private final AuditLog audit;
     private final IpTruncation truncation;
     private final Pseudonyms pseudonyms;
+    private final ErasureTopic detection;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public IpErasure(FlagStore flags, RequestLog requestLog, ListEntries entries, AuditLog audit, IpTruncation truncation,
-            Pseudonyms pseudonyms, TransactionTemplate tx, Clock clock) {
+            Pseudonyms pseudonyms, ErasureTopic detection, TransactionTemplate tx, Clock clock) {
         this.flags = flags;
         this.requestLog = requestLog;
         this.entries = entries;
         this.audit = audit;
         this.truncation = truncation;
         this.pseudonyms = pseudonyms;
+        this.detection = detection;
         this.tx = tx;
         this.clock = clock;
     }
 
-    /** @param includePrefix also delete the request log rows of the IP's truncated prefix */
+    /**
+     * @param includePrefix also delete the request log rows of the IP's truncated prefix
+     * @throws ErasureTopic.UnavailableException when detection's request could not be written: nothing was erased
+     */
     public Outcome erase(ClientIp ip, boolean includePrefix, String actor) {
+        Instant now = clock.instant();
+        ErasureTopic.Sent sent = detection.send(new ErasureRequest(ip, now));
         return tx.execute(status -> {
-            Instant now = clock.instant();
             String pseudonym = pseudonyms.of(ip);
             String pattern = Pseudonyms.textPattern(ip);
             Map<String, Long> removed = new LinkedHashMap<>();
@@ -107,10 +117,10 @@ public final class IpErasure {
                         + "through /api/v1/blocks or /allows, then erase again to remove their history");
             }
             notes.put("hourlyAggregates", "hold no IP: nothing to erase");
-            kept.put("detectionState", "until the IP has been idle for detection's window");
-            notes.put("detectionState", "detection drops a client's window once it has been idle for the window "
-                    + "(DETECTION_WINDOW_SIZE, 1 h by default) and its changelog then compacts it away; until then the "
-                    + "activity API (with a key) shows it");
+            notes.put("detectionState", "detection deletes the window of the IP's client (the IPv4 address, or the IPv6 "
+                    + "/64 it belongs to) as soon as it reads the request from " + sent.topic() + ", and writes a tombstone "
+                    + "to the window's changelog topic, which compaction then applies; requests the IP sends later "
+                    + "start a new window");
             for (Topic<?, ?> topic : TOPICS) {
                 if (topic.settings() instanceof TopicSettings.Delete d) {
                     kept.put("kafka:" + topic.name(), "until " + now.plus(d.retention()).truncatedTo(ChronoUnit.SECONDS));
@@ -122,8 +132,9 @@ public final class IpErasure {
                     + "topics: until the key's removal is compacted); Kafka cannot delete single records");
 
             audit.record(now, actor, AuditLog.Action.DATA_ERASED, pseudonym, null,
-                    Map.of("removed", removed, "pseudonymized", pseudonymized, "includePrefix", includePrefix));
-            return new Outcome(ip.toString(), pseudonym, now, removed, pseudonymized, kept, notes);
+                    Map.of("removed", removed, "pseudonymized", pseudonymized, "includePrefix", includePrefix, "sent", sent));
+            return new Outcome(ip.toString(), pseudonym, now, removed, pseudonymized, Map.of("detectionState", sent), kept,
+                    notes);
         });
     }
 }

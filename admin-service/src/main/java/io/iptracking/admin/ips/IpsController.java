@@ -9,13 +9,19 @@ import io.iptracking.admin.requestlog.RequestLog;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.admin.privacy.IpTruncation;
+import io.iptracking.admin.web.Problems;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -80,5 +86,12 @@ class IpsController {
     IpErasure.Outcome erase(@PathVariable("ip") String text, @RequestParam(defaultValue = "false") boolean includePrefix,
             Principal who) {
         return erasure.erase(EntryRequests.ip("ip", text), includePrefix, who.getName());
+    }
+
+    @ExceptionHandler(ErasureTopic.UnavailableException.class)
+    ResponseEntity<ProblemDetail> erasureUnavailable(ErasureTopic.UnavailableException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "10")
+                .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, Problems.UNAVAILABLE, "Erasure not started",
+                        e.getMessage() + "; nothing was erased: try again"));
     }
 }

@@ -1,5 +1,6 @@
 package io.iptracking.admin.lists;
 
+import io.iptracking.admin.kafka.AcknowledgedProducer;
 import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.kafka.ListFeed;
@@ -8,14 +9,12 @@ import io.iptracking.common.kafka.Topic;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -45,16 +44,7 @@ public final class KafkaBlocklistTopic implements BlocklistTopic {
         this.topic = topic;
         this.consumerConfig = Map.copyOf(consumerConfig);
         this.timeout = timeout;
-        Map<String, Object> config = new HashMap<>(producerConfig);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // A block should reach the edges at once; batching gains nothing at this volume.
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        int requestTimeout = (int) Math.min(timeout.toMillis(), 30_000);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), requestTimeout + 1));
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "admin-blocklist-relay");
+        Map<String, Object> config = AcknowledgedProducer.settings(producerConfig, timeout, "admin-blocklist-relay");
         this.producers = new DefaultKafkaProducerFactory<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer());
         this.template = new KafkaTemplate<>(producers);
     }

@@ -35,6 +35,8 @@ public final class Problems {
     public static final URI UNAUTHORIZED = type("unauthorized");
     /** The key's role may not do this. */
     public static final URI FORBIDDEN = type("forbidden");
+    /** A part the call needs (Kafka) did not answer in time; nothing was changed, try again. */
+    public static final URI UNAVAILABLE = type("unavailable");
     /** Something failed on our side; the log has the details. */
     public static final URI INTERNAL = type("internal-error");
 

@@ -1,6 +1,7 @@
 package io.iptracking.common.kafka;
 
 import io.iptracking.common.event.EnrichedRequestEvent;
+import io.iptracking.common.event.ErasureRequest;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.event.RequestEvent;
@@ -83,8 +84,21 @@ public final class Topics {
             Serdes.ByteArray(), Serdes.ByteArray(),
             TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(30)));
 
+    /**
+     * Erasures of an IP's data. Admin → detection, which deletes the IP's client window (and so writes
+     * a tombstone to its changelog). Internal. Keyed like {@link #REQUESTS}, by the client network
+     * address, with as many partitions, so that an erasure reaches the task that holds the client's
+     * window: the topics are co-partitioned (detection checks it at start-up).
+     *
+     * <p>A record names the IP it erases, so it is kept 1 day only: detection applies it within
+     * seconds while it runs, and one that stays down longer has by then dropped the window as idle.
+     */
+    public static final Topic<ClientIp, ErasureRequest> ERASURES = new Topic<>("ip.erasures.v1",
+            IP_KEY, new JsonSerde<>(ErasureRequest.class),
+            TopicSettings.delete(PER_IP_PARTITIONS, Duration.ofDays(1)));
+
     private static final List<Topic<?, ?>> ALL = List.of(REQUESTS, ENRICHED_REQUESTS, FLAGGED, BLOCKLIST, REQUESTS_DLQ,
-            FLAGGED_DLQ);
+            FLAGGED_DLQ, ERASURES);
 
     private Topics() {
     }

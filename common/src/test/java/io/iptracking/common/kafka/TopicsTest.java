@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iptracking.common.event.EnrichedRequestEvent;
+import io.iptracking.common.event.ErasureRequest;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.event.RequestEvent;
@@ -29,6 +30,7 @@ class TopicsTest {
         assertThat(Topics.FLAGGED.name()).isEqualTo("ip.flagged.v1");
         assertThat(Topics.BLOCKLIST.name()).isEqualTo("ip.blocklist.v1");
         assertThat(Topics.REQUESTS_DLQ.name()).isEqualTo("ip.requests.dlq.v1");
+        assertThat(Topics.ERASURES.name()).isEqualTo("ip.erasures.v1");
 
         assertThat(Topics.REQUESTS.configs()).isEqualTo(Map.of("cleanup.policy", "delete", "retention.ms", SEVEN_DAYS_MS));
         assertThat(Topics.ENRICHED_REQUESTS.configs())
@@ -36,13 +38,15 @@ class TopicsTest {
         assertThat(Topics.FLAGGED.configs()).isEqualTo(Map.of("cleanup.policy", "delete", "retention.ms", "2592000000"));
         assertThat(Topics.REQUESTS_DLQ.configs())
                 .isEqualTo(Map.of("cleanup.policy", "delete", "retention.ms", SEVEN_DAYS_MS));
+        assertThat(Topics.ERASURES.configs()).as("a record names the IP it erases")
+                .isEqualTo(Map.of("cleanup.policy", "delete", "retention.ms", "86400000"));
         assertThat(Topics.BLOCKLIST.configs()).isEqualTo(Map.of(
                 "cleanup.policy", "compact",
                 "delete.retention.ms", SEVEN_DAYS_MS,
                 "min.compaction.lag.ms", "3600000",
                 "max.compaction.lag.ms", "86400000"));
 
-        assertThat(List.of(Topics.REQUESTS, Topics.ENRICHED_REQUESTS, Topics.FLAGGED, Topics.REQUESTS_DLQ))
+        assertThat(List.of(Topics.REQUESTS, Topics.ENRICHED_REQUESTS, Topics.FLAGGED, Topics.REQUESTS_DLQ, Topics.ERASURES))
                 .allSatisfy(t -> assertThat(t.partitions()).isEqualTo(6));
         assertThat(Topics.BLOCKLIST.partitions()).isEqualTo(1);
     }
@@ -55,6 +59,9 @@ class TopicsTest {
         assertThat(((JsonSerde<?>) Topics.BLOCKLIST.valueSerde()).type()).isEqualTo(ListEntry.class);
         assertThat(Topics.BLOCKLIST.keySerde()).isInstanceOf(CidrSerde.class);
         assertThat(Topics.FLAGGED.keySerde()).isInstanceOf(ClientIpSerde.class);
+        assertThat(((JsonSerde<?>) Topics.ERASURES.valueSerde()).type()).isEqualTo(ErasureRequest.class);
+        assertThat(Topics.ERASURES.keySerde()).as("keyed like the requests, to reach the same task")
+                .isSameAs(Topics.ENRICHED_REQUESTS.keySerde());
         assertThat(Topics.REQUESTS_DLQ.valueSerde().getClass()).isEqualTo(Serdes.ByteArray().getClass());
     }
 
@@ -66,7 +73,7 @@ class TopicsTest {
                 constants.add((Topic<?, ?>) f.get(null));
             }
         }
-        assertThat(constants).hasSize(6);
+        assertThat(constants).hasSize(7);
         assertThat(Topics.all()).containsExactlyInAnyOrderElementsOf(constants);
         assertThat(Topics.all().stream().map(Topic::name).distinct()).hasSize(Topics.all().size());
     }

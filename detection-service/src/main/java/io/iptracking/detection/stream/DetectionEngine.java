@@ -4,6 +4,7 @@ import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.RequestEvent;
 import io.iptracking.common.ip.Cidr;
+import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.anomaly.PopulationModel;
@@ -104,6 +105,20 @@ public final class DetectionEngine {
         clients.put(client, window);
         flags.forEach(f -> listener.flagged(f.rule()));
         return flags;
+    }
+
+    /**
+     * Deletes what detection holds about {@code ip}: its client's window (the IPv4 address, or the IPv6
+     * network it belongs to), with its counts, sample paths, geo and cool-downs, and the client's slot
+     * in the population sample. The store writes a tombstone to its changelog. A request from the IP
+     * after this starts a new window, and the IP may be flagged again.
+     */
+    public void erase(ClientIp ip) {
+        Cidr client = ClientNetwork.of(ip, ipv4Prefix, ipv6Prefix);
+        boolean held = clients.get(client) != null;
+        clients.delete(client);
+        population.delete(slot(client));
+        listener.erased(held);
     }
 
     /**

@@ -20,6 +20,10 @@ public interface DetectionListener {
     default void droppedLate() {
     }
 
+    /** An erasure deleted a client's window ({@code held}: there was one to delete). */
+    default void erased(boolean held) {
+    }
+
     /** The anomaly model of one task was refitted on {@code population} IP windows. */
     default void modelFitted(int population) {
     }

@@ -1,6 +1,7 @@
 package io.iptracking.detection.stream;
 
 import io.iptracking.common.event.EnrichedRequestEvent;
+import io.iptracking.common.event.ErasureRequest;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
@@ -24,9 +25,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * One task's detection: a {@link DetectionEngine} over the task's client and population stores. Flags
  * are forwarded as soon as the engine returns them, not at the end of a window; the model refit runs as
  * a stream-time punctuation, so it is as deterministic as the input; the purge of idle clients, which
- * changes no flag, a step every 30 s of wall-clock time.
+ * changes no flag, a step every 30 s of wall-clock time. Its input is the enriched requests and the
+ * erasures ({@link ErasureRequest}), which delete a client's window.
  */
-final class DetectionProcessor implements Processor<ClientIp, EnrichedRequestEvent, ClientIp, FlaggedIp> {
+final class DetectionProcessor implements Processor<ClientIp, Object, ClientIp, FlaggedIp> {
 
     private final DetectionProperties properties;
     private final Clock clock;
@@ -59,13 +61,18 @@ final class DetectionProcessor implements Processor<ClientIp, EnrichedRequestEve
     }
 
     @Override
-    public void process(Record<ClientIp, EnrichedRequestEvent> record) {
-        if (record.value() == null) {
-            return;
-        }
-        long t = record.timestamp();
-        for (FlaggedIp flag : engine.onRequest(record.value(), t, context.currentStreamTimeMs())) {
-            context.forward(new Record<>(flag.ip(), flag, t));
+    public void process(Record<ClientIp, Object> record) {
+        switch (record.value()) {
+            case EnrichedRequestEvent request -> {
+                long t = record.timestamp();
+                for (FlaggedIp flag : engine.onRequest(request, t, context.currentStreamTimeMs())) {
+                    context.forward(new Record<>(flag.ip(), flag, t));
+                }
+            }
+            case ErasureRequest erasure -> engine.erase(erasure.ip());
+            case null, default -> {
+                // A tombstone, or nothing this processor reads.
+            }
         }
     }
 

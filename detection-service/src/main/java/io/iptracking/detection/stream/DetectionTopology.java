@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   ip.requests.enriched.v1 ──► detect (stores: client-windows, anomaly-population) ──► ip.flagged.v1
+ *   ip.erasures.v1 ───────────┘
  * </pre>
  *
  * <p>The Processor API rather than {@code SlidingWindows} aggregations: a windowed aggregation emits
@@ -26,6 +27,12 @@ import org.apache.kafka.streams.state.Stores;
  * flag (exactly_once_v2), so a restart or rebalance can neither lose nor repeat a flag. No repartition:
  * request events are keyed by client network (IPv4 address, IPv6 /64), which holds every client
  * detection counts (an IPv4 address, an IPv6 network of /64 or narrower).
+ *
+ * <p>Erasures come in through the same processor, from a topic keyed and partitioned like the requests,
+ * so that the task holding a client's window is the one that deletes it (and the processor's cache of
+ * recent windows forgets it too). They are read as dated at the epoch: Kafka Streams then takes one as
+ * soon as it is fetched, ahead of requests it has buffered, and it never moves stream time, which a
+ * request dated after a backlog's would (every request of the backlog would then be dropped as late).
  */
 public final class DetectionTopology {
 
@@ -36,6 +43,7 @@ public final class DetectionTopology {
     public static final String POPULATION_STORE = "anomaly-population";
 
     static final String SOURCE = "enriched-requests";
+    static final String ERASURES = "erasures";
     static final String PROCESSOR = "detect";
     static final String SINK = "flags";
 
@@ -53,7 +61,9 @@ public final class DetectionTopology {
         // Earliest: a new deployment reads the retained traffic, so its windows are full at once.
         topology.addSource(AutoOffsetReset.earliest(), SOURCE, new EdgeTimestamp(clock), Topics.ENRICHED_REQUESTS.keySerde().deserializer(),
                 Topics.ENRICHED_REQUESTS.valueSerde().deserializer(), Topics.ENRICHED_REQUESTS.name());
-        topology.addProcessor(PROCESSOR, () -> new DetectionProcessor(properties, clock, listener), SOURCE);
+        topology.addSource(AutoOffsetReset.earliest(), ERASURES, (record, partitionTime) -> 0L,
+                Topics.ERASURES.keySerde().deserializer(), Topics.ERASURES.valueSerde().deserializer(), Topics.ERASURES.name());
+        topology.addProcessor(PROCESSOR, () -> new DetectionProcessor(properties, clock, listener), SOURCE, ERASURES);
         // Persistent and logged: the stores survive restarts locally and move with their partition
         // through the changelog topics. The record cache only batches writes; flags do not wait on it.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLIENT_STORE),

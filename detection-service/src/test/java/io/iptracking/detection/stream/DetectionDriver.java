@@ -1,11 +1,13 @@
 package io.iptracking.detection.stream;
 
 import io.iptracking.common.event.EnrichedRequestEvent;
+import io.iptracking.common.event.ErasureRequest;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.ip.ClientNetwork;
+import io.iptracking.common.kafka.CidrSerde;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.FlagSchema;
@@ -44,7 +46,9 @@ public final class DetectionDriver implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final DeadLetters deadLetters = new DeadLetters();
     private final TestInputTopic<ClientIp, EnrichedRequestEvent> input;
+    private final TestInputTopic<ClientIp, ErasureRequest> erasures;
     private final TestOutputTopic<ClientIp, byte[]> output;
+    private final TestOutputTopic<byte[], byte[]> changelog;
     private final List<FlaggedIp> flags = new ArrayList<>();
     private int lateDropped;
 
@@ -68,6 +72,10 @@ public final class DetectionDriver implements AutoCloseable {
         driver = new TopologyTestDriver(DetectionTopology.build(p, Clock.fixed(DETECTED_AT, ZoneOffset.UTC), listener), settings);
         input = driver.createInputTopic(Topics.ENRICHED_REQUESTS.name(), Topics.ENRICHED_REQUESTS.keySerde().serializer(),
                 Topics.ENRICHED_REQUESTS.valueSerde().serializer());
+        erasures = driver.createInputTopic(Topics.ERASURES.name(), Topics.ERASURES.keySerde().serializer(),
+                Topics.ERASURES.valueSerde().serializer());
+        changelog = driver.createOutputTopic(settings.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-"
+                + DetectionTopology.CLIENT_STORE + "-changelog", new ByteArrayDeserializer(), new ByteArrayDeserializer());
         output = driver.createOutputTopic(Topics.FLAGGED.name(), Topics.FLAGGED.keySerde().deserializer(),
                 new ByteArrayDeserializer());
     }
@@ -77,6 +85,12 @@ public final class DetectionDriver implements AutoCloseable {
     /** Pipes one event keyed as the edge keys it, with the Kafka timestamp equal to its edge timestamp. */
     public void send(EnrichedRequestEvent e) {
         input.pipeInput(ClientNetwork.keyOf(e.request().ip()), e, e.request().timestamp());
+    }
+
+    /** Pipes an erasure of {@code ip} keyed as admin keys it, dated {@code at} (as admin's clock would). */
+    public void erase(String ip, Instant at) {
+        ClientIp erased = ClientIp.parse(ip);
+        erasures.pipeInput(ClientNetwork.keyOf(erased), new ErasureRequest(erased, at), at);
     }
 
     /** Every flag emitted so far, in order. */
@@ -102,6 +116,14 @@ public final class DetectionDriver implements AutoCloseable {
 
     public KeyValueStore<Cidr, ClientWindow> clientStore() {
         return driver.getKeyValueStore(DetectionTopology.CLIENT_STORE);
+    }
+
+    /** What the client store's changelog topic received for {@code client}, in order; a null is a tombstone. */
+    public List<byte[]> changelogOf(Cidr client) {
+        byte[] key = new CidrSerde().serializer().serialize(null, client);
+        List<byte[]> values = new ArrayList<>();
+        changelog.readKeyValuesToList().stream().filter(kv -> java.util.Arrays.equals(kv.key, key)).forEach(kv -> values.add(kv.value));
+        return values;
     }
 
     /** Moves the driver's wall clock, which the purge of idle clients runs by. */

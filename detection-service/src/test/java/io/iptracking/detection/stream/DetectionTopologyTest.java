@@ -442,6 +442,65 @@ class DetectionTopologyTest {
         assertThat(driver.clientStore().get(Cidr.parse(OTHER + "/32"))).as("the future event was not counted").isNull();
     }
 
+    @Nested
+    class Erasure {
+
+        @Test
+        void deletesTheClientsWindowWithItsCountsAndCoolDownsAndNothingElse() {
+            spread(IP, MAX_REQUESTS + 1, T0, T0.plusSeconds(100), "/shop", 200);
+            driver.send(get(OTHER, T0.plusSeconds(100), "/", 200));
+            assertThat(driver.flags(FlagRule.HIGH_VOLUME)).hasSize(1);
+
+            driver.erase(IP, DetectionDriver.DETECTED_AT);
+
+            assertThat(driver.clientStore().get(Cidr.parse(IP + "/32"))).isNull();
+            assertThat(requestsOf(OTHER)).isEqualTo(1);
+            assertThat(driver.changelogOf(Cidr.parse(IP + "/32"))).as("the changelog's last word on the client")
+                    .isNotEmpty().last().isNull();
+            // Counted afresh (the processor's cache forgot it too), with no cool-down: the limit is
+            // reached again only by a whole new window's worth, and then it is flagged again.
+            spread(IP, MAX_REQUESTS, T0.plusSeconds(101), T0.plusSeconds(200), "/shop", 200);
+            assertThat(requestsOf(IP)).isEqualTo(MAX_REQUESTS);
+            assertThat(driver.flags(FlagRule.HIGH_VOLUME)).hasSize(1);
+            driver.send(get(IP, T0.plusSeconds(201), "/shop", 200));
+            assertThat(driver.flags(FlagRule.HIGH_VOLUME)).hasSize(2);
+        }
+
+        @Test
+        void ofAnIpv6AddressDeletesTheWindowOfItsSlash64() {
+            driver.send(get("2001:db8:7:7::1", T0, "/shop", 200));
+            driver.send(get("2001:db8:7:8::1", T0, "/shop", 200));
+
+            driver.erase("2001:db8:7:7::abcd", DetectionDriver.DETECTED_AT);
+
+            assertThat(driver.clientStore().get(Cidr.parse("2001:db8:7:7::/64"))).isNull();
+            assertThat(driver.clientStore().get(Cidr.parse("2001:db8:7:8::/64"))).isNotNull();
+        }
+
+        @Test
+        void datedAfterABacklogDoesNotMakeTheBacklogLate() {
+            // Admin's clock is a day ahead of the requests detection is still catching up on.
+            driver.send(get(OTHER, T0, "/", 200));
+            driver.erase(OTHER, T0.plus(Duration.ofDays(1)));
+
+            spread(IP, MAX_REQUESTS + 1, T0.plusSeconds(1), T0.plusSeconds(60), "/shop", 200);
+
+            assertThat(driver.lateDropped()).isZero();
+            assertThat(requestsOf(IP)).isEqualTo(MAX_REQUESTS + 1);
+            assertThat(driver.flags(FlagRule.HIGH_VOLUME)).hasSize(1);
+        }
+
+        @Test
+        void ofAnUnknownIpChangesNothing() {
+            driver.send(get(OTHER, T0, "/", 200));
+            driver.erase(IP, T0);
+            assertThat(requestsOf(OTHER)).isEqualTo(1);
+            try (var all = driver.clientStore().all()) {
+                assertThat(all).toIterable().extracting(kv -> kv.key).containsExactly(Cidr.parse(OTHER + "/32"));
+            }
+        }
+    }
+
     private long requestsOf(String ip) {
         return driver.clientStore().get(Cidr.parse(ip + "/32")).summary(DEFAULTS.window().buckets()).requests();
     }
