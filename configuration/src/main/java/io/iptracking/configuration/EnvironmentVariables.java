@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -89,13 +92,27 @@ public final class EnvironmentVariables implements EnvironmentPostProcessor, Ord
     }
 
     /**
-     * Whether {@code retired} was this service's: its variables share the prefix ({@code DETECTION_}).
-     * Compose hands one {@code .env} to every service, and an old line there concerns only the service
-     * that read it.
+     * The retired variables a service with these {@code names} read: compose hands them to it too, so
+     * that an old line in {@code .env} stops it rather than being ignored.
+     */
+    public static Set<String> retiredFor(Map<String, String> names) {
+        return RETIRED.keySet().stream().filter(retired -> readBy(names, retired)).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * Whether {@code retired} was this service's: it has the service's own prefix ({@code DETECTION_}),
+     * the one most of its variables have (detection also reads {@code ADMIN_API_KEYS}, which does not
+     * make {@code ADMIN_SENSITIVE_PATHS} its own). One {@code .env} serves every service, and an old
+     * line there concerns only the service that read it.
      */
     private static boolean readBy(Map<String, String> names, String retired) {
-        String prefix = retired.substring(0, retired.indexOf('_') + 1);
-        return names.keySet().stream().anyMatch(variable -> variable.startsWith(prefix));
+        return names.keySet().stream().collect(Collectors.groupingBy(EnvironmentVariables::prefix, Collectors.counting()))
+                .entrySet().stream().max(Map.Entry.comparingByValue()).map(own -> own.getKey().equals(prefix(retired)))
+                .orElse(false);
+    }
+
+    private static String prefix(String variable) {
+        return variable.substring(0, variable.indexOf('_') + 1);
     }
 
     /** Runs before the configuration files are read, like Spring's own handling of the environment. */

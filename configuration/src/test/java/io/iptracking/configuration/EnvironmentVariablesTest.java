@@ -17,7 +17,10 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-/** The documented variables of {@code environment-variables.properties} (the test one names TEST_PORT, TEST_NAME and DETECTION_TEST_WINDOW). */
+/**
+ * The documented variables of {@code environment-variables.properties} (the test one names TEST_PORT,
+ * TEST_NAME, three DETECTION_TEST_ variables and ADMIN_TEST_KEYS).
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class EnvironmentVariablesTest {
 
@@ -56,7 +59,8 @@ class EnvironmentVariablesTest {
     void theFileIsReadInOrder() {
         assertThat(EnvironmentVariables.read(getClass().getClassLoader()))
                 .containsExactly(Map.entry("TEST_PORT", "test.traffic.port"), Map.entry("TEST_NAME", "test.name"),
-                        Map.entry("DETECTION_TEST_WINDOW", "test.window"));
+                        Map.entry("DETECTION_TEST_WINDOW", "test.window"), Map.entry("DETECTION_TEST_BUCKET", "test.bucket"),
+                        Map.entry("DETECTION_TEST_GRACE", "test.grace"), Map.entry("ADMIN_TEST_KEYS", "test.keys"));
     }
 
     @Test
@@ -85,11 +89,20 @@ class EnvironmentVariablesTest {
 
     @Test
     void anotherServicesRetiredVariableOrAnEmptyOneIsNotAReasonToStop() {
-        // The test service reads TEST_ and DETECTION_ variables; ADMIN_SENSITIVE_PATHS was admin's.
+        // The test service reads mostly DETECTION_ variables, and one ADMIN_ one; ADMIN_SENSITIVE_PATHS was admin's.
         assertThat(environment(Map.of("ADMIN_SENSITIVE_PATHS", "/admin/**", "TEST_PORT", "9999"), Map.of())
                 .getProperty("test.traffic.port")).isEqualTo("9999");
         assertThat(environment(Map.of("DETECTION_SENSITIVE_PATHS", " ", "TEST_PORT", "9999"), Map.of())
                 .getProperty("test.traffic.port")).isEqualTo("9999");
+    }
+
+    @Test
+    void theRetiredVariablesOfAServiceAreThoseOfItsOwnPrefix() {
+        assertThat(EnvironmentVariables.retiredFor(EnvironmentVariables.read(getClass().getClassLoader())))
+                .containsExactly("DETECTION_MAX_REQUESTS_PER_IP", "DETECTION_SENSITIVE_PATHS");
+        assertThat(EnvironmentVariables.retiredFor(Map.of("ADMIN_PORT", "a.port", "ADMIN_DB_URL", "a.url", "KAFKA_X", "k.x")))
+                .containsExactly("ADMIN_SENSITIVE_PATHS");
+        assertThat(EnvironmentVariables.retiredFor(Map.of("INGEST_PORT", "i.port"))).isEmpty();
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,7 @@ class DeploymentFilesTest {
 
     /**
      * Each service's environment in compose is exactly what it reads: everything, so that a setting in
-     * .env reaches it, and nothing else (no {@code env_file}), so that no service holds another's
+     * .env reaches it (a retired one too, which stops it), and nothing else (no {@code env_file}), so that no service holds another's
      * secrets (the pseudonym key, the database passwords, other principals' Kafka passwords).
      */
     @Test
@@ -79,8 +81,10 @@ class DeploymentFilesTest {
             Map<String, Object> definition = services.get(service);
             assertThat(definition).as("%s in docker-compose.yml", service).doesNotContainKey("env_file");
             Map<String, Object> environment = (Map<String, Object>) definition.get("environment");
-            assertThat(environment.keySet()).as("variables docker-compose.yml hands %s", service)
-                    .containsExactlyInAnyOrderElementsOf(documented.keySet());
+            Set<String> reads = new TreeSet<>(documented.keySet());
+            reads.addAll(EnvironmentVariables.retiredFor(documented));
+            assertThat(environment.keySet()).as("variables docker-compose.yml hands %s (its own, and those it refuses)", service)
+                    .containsExactlyInAnyOrderElementsOf(reads);
         }
         for (Map.Entry<String, Map<String, Object>> service : services.entrySet()) {
             assertThat(service.getValue()).as("%s in docker-compose.yml", service.getKey()).doesNotContainKey("env_file");

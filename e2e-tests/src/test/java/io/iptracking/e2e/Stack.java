@@ -53,6 +53,8 @@ final class Stack implements AutoCloseable {
     final int detectionPort;
     final int adminPort;
     final int kafkaPort;
+    /** nginx with forward-auth in front of the demo app, once {@link #edgeInCheckMode()} has run. */
+    final int frontPort;
     final String apiKey;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final Path scriptLog;
@@ -62,7 +64,7 @@ final class Stack implements AutoCloseable {
         this.dir = dir;
         this.database = database;
         this.scriptLog = dir.resolve("stack.sh.log");
-        List<Integer> ports = FreePorts.distinct(9);
+        List<Integer> ports = FreePorts.distinct(10);
         edgePort = ports.get(0);
         edgeManagementPort = ports.get(1);
         enrichmentPort = ports.get(2);
@@ -88,6 +90,8 @@ final class Stack implements AutoCloseable {
         environment.put("DEMO_PORT", Integer.toString(ports.get(6)));
         redisPort = ports.get(8);
         environment.put("REDIS_PORT", Integer.toString(redisPort));
+        frontPort = ports.get(9);
+        environment.put("FRONT_PORT", Integer.toString(frontPort));
         environment.put("ADMIN_DB_URL", database.jdbcUrl());
         // stack.sh makes admin's two roles (<database>_owner, <database>_admin) as this superuser.
         environment.put("STACK_DB_SUPERUSER", database.username());
@@ -172,6 +176,39 @@ final class Stack implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + path))
                 .header("X-Forwarded-For", clientIp)
                 .method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /**
+     * Restarts the edge in CHECK mode and starts nginx in front of the demo app with the shipped
+     * forward-auth configuration, as {@code INGEST_MODE=CHECK stack.sh up} would.
+     */
+    void edgeInCheckMode() {
+        environment.put("INGEST_MODE", "CHECK");
+        script("restart", "ingest");
+        script("start", "front");
+    }
+
+    /** A request through nginx in front ({@link #edgeInCheckMode()}), from {@code clientIp} via X-Forwarded-For. */
+    HttpResponse<String> front(String path, String clientIp) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + frontPort + path))
+                .header("X-Forwarded-For", clientIp).GET());
+    }
+
+    /** The environment of a service's running JVM, as the kernel shows it. */
+    Map<String, String> processEnvironment(String service) {
+        try {
+            String pid = Files.readString(dir.resolve("pids").resolve(service + ".pid")).strip();
+            Map<String, String> variables = new LinkedHashMap<>();
+            for (String entry : Files.readString(Path.of("/proc", pid, "environ"), StandardCharsets.UTF_8).split("\0")) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    variables.put(entry.substring(0, eq), entry.substring(eq + 1));
+                }
+            }
+            return variables;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** An admin API call with the operator key; {@code json} may be null. */

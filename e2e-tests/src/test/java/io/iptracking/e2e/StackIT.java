@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.iptracking.common.json.Json;
+import io.iptracking.configuration.EnvironmentVariables;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,8 +20,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -445,6 +448,62 @@ class StackIT {
         String after = "/products/after-restart-" + ThreadLocalRandom.current().nextInt(1_000_000);
         assertThat(stack.edge("GET", after, "203.0.113.71").statusCode()).isEqualTo(404);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> requestLogRows(after) == 1);
+    }
+
+    /** Each service's JVM holds its own secrets and none of the variables only other services read. */
+    @Test
+    @Order(9)
+    void noServiceSeesAnotherServicesVariables() {
+        Map<String, Set<String>> reads = new HashMap<>();
+        for (String service : ConfigurationReference.SERVICES) {
+            reads.put(service, EnvironmentVariables.parse(ConfigurationReference.read(stack.repository.resolve(
+                    service + "/src/main/resources/" + EnvironmentVariables.RESOURCE)), service).keySet());
+        }
+        for (String service : ConfigurationReference.SERVICES) {
+            Map<String, String> environment = stack.processEnvironment(service.replace("-service", ""));
+            Set<String> others = new HashSet<>();
+            reads.forEach((other, names) -> others.addAll(names));
+            others.removeAll(reads.get(service));
+            assertThat(environment.keySet()).as("%s's environment", service).isNotEmpty().doesNotContainAnyElementsOf(others)
+                    .noneMatch(name -> name.endsWith("_PASSWORD") && !reads.get(service).contains(name));
+            String own = service.replace("-service", "").toUpperCase(java.util.Locale.ROOT) + "_";
+            List<String> othersPasswords = new ArrayList<>();
+            Stack.KAFKA_PASSWORDS.values().stream().filter(v -> !v.startsWith(own)).forEach(v -> othersPasswords.add(stack.environment(v)));
+            List.of("ADMIN_DB_PASSWORD", "ADMIN_DB_OWNER_PASSWORD", "INGEST_REDIS_PASSWORD").stream().filter(v -> !v.startsWith(own))
+                    .forEach(v -> othersPasswords.add(stack.environment(v)));
+            assertThat(environment.values()).as("%s's environment", service)
+                    .allSatisfy(value -> assertThat(othersPasswords).noneMatch(value::contains));
+        }
+    }
+
+    /**
+     * The edge in CHECK mode behind nginx, with the shipped deploy/nginx/forward-auth.conf, as
+     * {@code INGEST_MODE=CHECK stack.sh up} runs it: nginx passes what the edge allows, answers 403
+     * for a blocked client and 429 for a rate-limited one, and the requests still reach the pipeline.
+     * Last: the edge stays in CHECK mode.
+     */
+    @Test
+    @Order(30)
+    void theEdgeInCheckModeDecidesForNginxInFront() {
+        stack.edgeInCheckMode();
+        String client = "203.0.113.90";
+        String path = "/products/check-" + ThreadLocalRandom.current().nextInt(1_000_000);
+        HttpResponse<String> allowed = stack.front(path, client);
+        assertThat(allowed.statusCode()).as("the demo app's answer, through nginx").isEqualTo(404);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> !enrichedFor(client, path).isEmpty());
+
+        String blocked = "203.0.113.91";
+        assertThat(stack.admin("POST", "/api/v1/blocks", "{\"cidr\":\"" + blocked + "\",\"reason\":\"check mode\"}").statusCode())
+                .isEqualTo(201);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> stack.front("/", blocked).statusCode() == 403);
+        assertThat(stack.front("/", client).statusCode()).isEqualTo(200);
+
+        String eager = "203.0.113.92";
+        List<Integer> statuses = IntStream.range(0, 7).mapToObj(i -> stack.front("/login", eager).statusCode()).toList();
+        assertThat(statuses).as("anonymous /login, 5 a minute").endsWith(429, 429).doesNotContain(403, 500);
+        HttpResponse<String> limited = stack.front("/login", eager);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
     }
 
     /**

@@ -63,7 +63,7 @@ public final class ErasureTopic implements AutoCloseable {
             return new Sent(topic.name(), written.partition(), written.offset());
         } catch (ExecutionException e) {
             throw new UnavailableException(topic.name() + " did not take the erasure: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException | KafkaException e) {
+        } catch (TimeoutException | KafkaException | org.springframework.kafka.KafkaException e) {
             throw new UnavailableException(topic.name() + " did not acknowledge the erasure within " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -63,7 +63,7 @@ public final class KafkaBlocklistTopic implements BlocklistTopic {
             }
         } catch (ExecutionException e) {
             throw new BlocklistUnavailableException("publishing to " + topic.name() + " failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException | KafkaException e) {
+        } catch (TimeoutException | KafkaException | org.springframework.kafka.KafkaException e) {
             throw new BlocklistUnavailableException("publishing to " + topic.name() + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
