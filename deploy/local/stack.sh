@@ -42,9 +42,8 @@
 # This script reads $STACK_ENV_FILE (.env in the repository, when it exists; the same file compose
 # reads) and the environment; a variable already set in the environment wins over the file. It then
 # fills in the local addresses of Kafka, Redis, PostgreSQL, the upstream and the GeoLite2 database
-# unless they are set. Each service's JVM gets the environment without the variables that only other
-# services read (as compose hands each only its own), so none sees another's secrets. Its own
-# variables:
+# unless they are set. Each service's JVM gets only its own variables (as compose hands each only its
+# own; see process_environment), so none sees another's secrets. Its own variables:
 #   STACK_DIR         (.local/stack) pids, logs, Streams state, Kafka data, the demo API key
 #   STACK_ENV_FILE    (.env) settings file; a missing file is fine
 #   STACK_JAVA_OPTS   (-Xms64m -Xmx512m) JVM flags of each service
@@ -152,6 +151,12 @@ settings() {
     if [[ -z ${INGEST_REDIS_URL:-} ]]; then
         OWN_REDIS=1
     fi
+    local port
+    for port in INGEST_PORT INGEST_MANAGEMENT_PORT ENRICHMENT_PORT DETECTION_PORT ADMIN_PORT ADMIN_MANAGEMENT_PORT \
+        KAFKA_PORT DEMO_PORT FRONT_PORT REDIS_PORT; do
+        # They go into nginx's configuration and URLs.
+        [[ ${!port} =~ ^[0-9]{1,5}$ ]] && ((${!port} > 0 && ${!port} < 65536)) || die "$port must be a port number (1-65535)"
+    done
     [[ ${INGEST_REDIS_KEY_PREFIX:-ipt:rl:} =~ ^[A-Za-z0-9:._-]+$ ]] ||
         die "INGEST_REDIS_KEY_PREFIX may hold only letters, digits and : . _ - (it becomes the Redis user's key pattern)"
 }
@@ -483,21 +488,33 @@ start_front() {
     start_nginx front "$FRONT_PORT" "nginx with forward-auth (deploy/nginx/forward-auth.conf)"
 }
 
-# The variables other services read and this one does not (deploy/local/stack.sh leaves them out of
-# its environment, as compose does): no service sees another's secrets.
-foreign_variables() {
-    local s=$1 other
-    for other in "${SERVICES[@]}"; do
-        [[ $other == "$s" ]] || variables_of "$other"
-    done | sort -u | comm -23 - <(variables_of "$s" | sort -u)
-}
-
-variables_of() {
-    grep -o '^[A-Z][A-Z0-9_]*' "$REPO_DIR/$(module_of "$1")/src/main/resources/environment-variables.properties"
+# The environment of one service's JVM, NUL-separated NAME=value entries: what a JVM needs (PATH,
+# HOME, LANG, LC_*, TZ, TMPDIR, JAVA_HOME, JAVA_TOOL_OPTIONS), the variables the service reads (its
+# environment-variables.properties), any other of its own prefix (Spring's own names for its
+# properties, and the retired ones, which stop it), Spring's SPRING_* and LOGGING_*, when set; then its
+# secrets. Nothing else from .env or the shell reaches it: no other service's settings or secrets, no
+# password of PostgreSQL's superuser, GeoIP's account or the shell's own.
+process_environment() {
+    local s=$1 prefix name line
+    local -A reads=()
+    prefix=$(tr '[:lower:]' '[:upper:]' <<<"$s")_
+    while read -r name; do
+        reads[$name]=1
+    done < <(grep -o '^[A-Z][A-Z0-9_]*' "$REPO_DIR/$(module_of "$s")/src/main/resources/environment-variables.properties")
+    while read -r name; do
+        case $name in
+        PATH | HOME | LANG | LC_* | TZ | TMPDIR | JAVA_HOME | JAVA_TOOL_OPTIONS | SPRING_* | LOGGING_* | "$prefix"*) ;;
+        *) [[ -n ${reads[$name]:-} ]] || continue ;;
+        esac
+        printf '%s=%s\0' "$name" "${!name}"
+    done < <(compgen -e)
+    while IFS= read -r line; do
+        printf '%s\0' "$line"
+    done < <(service_environment "$s")
 }
 
 launch_service() {
-    local s=$1 pid log port secrets foreign
+    local s=$1 pid log port environment
     service_pid "$s" >/dev/null && return 0
     port=$(management_port_of "$s")
     port_in_use "$port" && die "port $port ($s) is in use by another process"
@@ -510,11 +527,9 @@ launch_service() {
     log=$LOG_DIR/$s.log
     echo "==== $(date -u +%FT%TZ) stack.sh starts $s" >>"$log"
     # setsid: the JVM outlives this script and the terminal's Ctrl-C; stop and down end it.
-    mapfile -t secrets < <(service_environment "$s")
-    # Its secrets in its environment only (never on a command line, which anyone may read).
-    mapfile -t foreign < <(foreign_variables "$s")
-    (unset "${foreign[@]}" && export "${secrets[@]}" && exec setsid "$JAVA" "${JAVA_OPTS[@]}" -jar "$(jar_of "$s")") \
-        >>"$log" 2>&1 </dev/null &
+    # Its own settings and secrets, in its environment only (never on a command line, which anyone may read).
+    mapfile -d '' -t environment < <(process_environment "$s")
+    (exec env -i "${environment[@]}" setsid "$JAVA" "${JAVA_OPTS[@]}" -jar "$(jar_of "$s")") >>"$log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$PID_DIR/$s.pid"
 }

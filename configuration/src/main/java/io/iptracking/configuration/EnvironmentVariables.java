@@ -106,9 +106,11 @@ public final class EnvironmentVariables implements EnvironmentPostProcessor, Ord
      * line there concerns only the service that read it.
      */
     private static boolean readBy(Map<String, String> names, String retired) {
-        return names.keySet().stream().collect(Collectors.groupingBy(EnvironmentVariables::prefix, Collectors.counting()))
-                .entrySet().stream().max(Map.Entry.comparingByValue()).map(own -> own.getKey().equals(prefix(retired)))
-                .orElse(false);
+        Map<String, Long> byPrefix = names.keySet().stream()
+                .collect(Collectors.groupingBy(EnvironmentVariables::prefix, Collectors.counting()));
+        long own = byPrefix.getOrDefault(prefix(retired), 0L);
+        // Strictly the most common: on a tie, no service claims it.
+        return own > 0 && byPrefix.entrySet().stream().noneMatch(e -> !e.getKey().equals(prefix(retired)) && e.getValue() >= own);
     }
 
     private static String prefix(String variable) {

@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.kafka.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +30,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
@@ -64,6 +64,8 @@ class DetectionConfiguration {
         Counter erasedHeld = Counter.builder("ipt.detection.erasures").tag("window", "deleted")
                 .description("Erasures applied: the client's window deleted, or none was held").register(registry);
         Counter erasedNone = Counter.builder("ipt.detection.erasures").tag("window", "none").register(registry);
+        Counter erasedDropped = Counter.builder("ipt.detection.erased.dropped")
+                .description("Requests dated before their client's erasure that arrived after it, not counted").register(registry);
         AtomicInteger population = new AtomicInteger();
         Gauge.builder("ipt.detection.anomaly.population", population, AtomicInteger::get)
                 .description("IP windows the most recently fitted anomaly model of a task was fitted on").register(registry);
@@ -76,6 +78,11 @@ class DetectionConfiguration {
             @Override
             public void droppedLate() {
                 late.increment();
+            }
+
+            @Override
+            public void droppedErased() {
+                erasedDropped.increment();
             }
 
             @Override
@@ -106,29 +113,59 @@ class DetectionConfiguration {
     /**
      * Refuses to start when the erasures and the enriched requests are not co-partitioned (someone
      * added partitions to one of them): an erasure would reach a task that does not hold the client's
-     * window. Kafka Streams checks this only for joins. Skipped, with a warning, when the broker cannot
-     * be asked now.
+     * window. Kafka Streams checks this only for joins. A lifecycle step of an earlier phase than the
+     * streams, so that they never start unchecked; skipped, with a warning, when the broker cannot be
+     * asked now (the streams then wait for it too).
      */
     @Bean
-    ApplicationRunner erasuresCoPartitioned(KafkaAdmin admin) {
-        return args -> {
-            Map<String, TopicDescription> topics;
-            try {
-                topics = admin.describeTopics(Topics.ENRICHED_REQUESTS.name(), Topics.ERASURES.name());
-            } catch (KafkaException e) {
-                log.warn("Could not check that {} and {} have as many partitions: {}", Topics.ENRICHED_REQUESTS.name(),
-                        Topics.ERASURES.name(), e.toString());
-                return;
+    SmartLifecycle erasuresCoPartitioned(KafkaAdmin admin) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                checkCoPartitioned(admin);
+                running = true;
             }
-            int requests = topics.get(Topics.ENRICHED_REQUESTS.name()).partitions().size();
-            int erasures = topics.get(Topics.ERASURES.name()).partitions().size();
-            if (requests != erasures) {
-                throw new IllegalStateException(Topics.ERASURES.name() + " has " + erasures + " partitions and "
-                        + Topics.ENRICHED_REQUESTS.name() + " " + requests + ": they must have as many, or an erasure misses "
-                        + "the client's window. Add partitions to the smaller one (kafka-topics.sh --alter --partitions "
-                        + Math.max(requests, erasures) + ").");
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return 0;
             }
         };
+    }
+
+    static void checkCoPartitioned(KafkaAdmin admin) {
+        Map<String, TopicDescription> topics;
+        try {
+            topics = admin.describeTopics(Topics.ENRICHED_REQUESTS.name(), Topics.ERASURES.name());
+        } catch (KafkaException | org.apache.kafka.common.KafkaException e) {
+            log.warn("Could not check that {} and {} have as many partitions: {}", Topics.ENRICHED_REQUESTS.name(),
+                    Topics.ERASURES.name(), e.toString());
+            return;
+        }
+        if (!(topics.get(Topics.ENRICHED_REQUESTS.name()) instanceof TopicDescription requests)
+                || !(topics.get(Topics.ERASURES.name()) instanceof TopicDescription erasures)) {
+            log.warn("Could not check that {} and {} have as many partitions: not both exist", Topics.ENRICHED_REQUESTS.name(),
+                    Topics.ERASURES.name());
+            return;
+        }
+        if (requests.partitions().size() != erasures.partitions().size()) {
+            throw new IllegalStateException(Topics.ERASURES.name() + " has " + erasures.partitions().size() + " partitions and "
+                    + Topics.ENRICHED_REQUESTS.name() + " " + requests.partitions().size() + ": they must have as many, or an "
+                    + "erasure misses the client's window. Add partitions to the smaller one (kafka-topics.sh --alter "
+                    + "--partitions " + Math.max(requests.partitions().size(), erasures.partitions().size()) + ").");
+        }
     }
 
     @Bean

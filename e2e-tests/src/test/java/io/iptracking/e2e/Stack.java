@@ -103,6 +103,9 @@ final class Stack implements AutoCloseable {
         // Kafka runs with SASL/SCRAM and ACLs, as stack.sh always does; the tests know every password.
         KAFKA_PASSWORDS.forEach((user, variable) -> environment.put(variable, randomToken()));
         environment.put("INGEST_REDIS_PASSWORD", randomToken());
+        // Secrets of .env that no service reads (compose's PostgreSQL superuser, MaxMind's account): no JVM may get them.
+        environment.put("POSTGRES_PASSWORD", randomToken());
+        environment.put("GEOIPUPDATE_LICENSE_KEY", randomToken());
         environment.putAll(settings);
     }
 

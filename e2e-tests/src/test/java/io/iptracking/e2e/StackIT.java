@@ -450,7 +450,10 @@ class StackIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> requestLogRows(after) == 1);
     }
 
-    /** Each service's JVM holds its own secrets and none of the variables only other services read. */
+    /**
+     * Each service's JVM holds its own secrets and none of the variables only other services read,
+     * nor secrets of .env that no service reads.
+     */
     @Test
     @Order(9)
     void noServiceSeesAnotherServicesVariables() {
@@ -471,6 +474,8 @@ class StackIT {
             Stack.KAFKA_PASSWORDS.values().stream().filter(v -> !v.startsWith(own)).forEach(v -> othersPasswords.add(stack.environment(v)));
             List.of("ADMIN_DB_PASSWORD", "ADMIN_DB_OWNER_PASSWORD", "INGEST_REDIS_PASSWORD").stream().filter(v -> !v.startsWith(own))
                     .forEach(v -> othersPasswords.add(stack.environment(v)));
+            List.of("POSTGRES_PASSWORD", "GEOIPUPDATE_LICENSE_KEY", "STACK_DB_SUPERUSER_PASSWORD").stream()
+                    .map(stack::environment).filter(v -> v != null && !v.isEmpty()).forEach(othersPasswords::add);
             assertThat(environment.values()).as("%s's environment", service)
                     .allSatisfy(value -> assertThat(othersPasswords).noneMatch(value::contains));
         }

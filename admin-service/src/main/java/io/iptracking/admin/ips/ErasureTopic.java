@@ -6,14 +6,9 @@ import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.Topic;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Where admin tells detection to erase an IP: {@link io.iptracking.common.kafka.Topics#ERASURES},
@@ -26,53 +21,28 @@ public final class ErasureTopic implements AutoCloseable {
     public record Sent(String topic, int partition, long offset) {
     }
 
-    /** The topic did not acknowledge the request in time: nothing was erased. */
-    public static final class UnavailableException extends RuntimeException {
-
-        UnavailableException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     private final Topic<ClientIp, ErasureRequest> topic;
-    private final Duration timeout;
-    private final DefaultKafkaProducerFactory<ClientIp, ErasureRequest> producers;
-    private final KafkaTemplate<ClientIp, ErasureRequest> template;
+    private final AcknowledgedProducer<ClientIp, ErasureRequest> producer;
 
     /** @param producerConfig the client settings (Boot's {@code KafkaProperties.buildProducerProperties()}) */
     public ErasureTopic(Topic<ClientIp, ErasureRequest> topic, Map<String, Object> producerConfig, Duration timeout) {
         this.topic = topic;
-        this.timeout = timeout;
-        this.producers = new DefaultKafkaProducerFactory<>(AcknowledgedProducer.settings(producerConfig, timeout, "admin-erasures"),
-                topic.keySerde().serializer(), topic.valueSerde().serializer());
-        this.template = new KafkaTemplate<>(producers);
+        this.producer = new AcknowledgedProducer<>(producerConfig, timeout, "admin-erasures", topic.keySerde().serializer(),
+                topic.valueSerde().serializer());
     }
 
-    public String name() {
-        return topic.name();
-    }
-
-    /** Writes the request and waits until the broker has it, for the timeout at most in all. */
+    /**
+     * Writes the request and waits until the broker has it, for the timeout at most.
+     *
+     * @throws AcknowledgedProducer.UnavailableException when it did not acknowledge it in time
+     */
     public Sent send(ErasureRequest request) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            // Blocks while the topic's metadata is unknown (max.block.ms, the timeout), then waits what is left.
-            var sending = template.send(topic.name(), ClientNetwork.keyOf(request.ip()), request);
-            RecordMetadata written = sending.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-                    .getRecordMetadata();
-            return new Sent(topic.name(), written.partition(), written.offset());
-        } catch (ExecutionException e) {
-            throw new UnavailableException(topic.name() + " did not take the erasure: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException | KafkaException | org.springframework.kafka.KafkaException e) {
-            throw new UnavailableException(topic.name() + " did not acknowledge the erasure within " + timeout, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnavailableException("interrupted while writing to " + topic.name(), e);
-        }
+        RecordMetadata written = producer.send(topic.name(), List.of(Map.entry(ClientNetwork.keyOf(request.ip()), request))).getFirst();
+        return new Sent(topic.name(), written.partition(), written.offset());
     }
 
     @Override
     public void close() {
-        producers.destroy();
+        producer.close();
     }
 }

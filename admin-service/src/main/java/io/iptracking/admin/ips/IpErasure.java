@@ -78,7 +78,8 @@ public final class IpErasure {
 
     /**
      * @param includePrefix also delete the request log rows of the IP's truncated prefix
-     * @throws ErasureTopic.UnavailableException when detection's request could not be written: nothing was erased
+     * @throws io.iptracking.admin.kafka.AcknowledgedProducer.UnavailableException when detection's request was not
+     *     acknowledged: nothing was erased in the database
      */
     public Outcome erase(ClientIp ip, boolean includePrefix, String actor) {
         Instant now = clock.instant();
@@ -118,9 +119,10 @@ public final class IpErasure {
             }
             notes.put("hourlyAggregates", "hold no IP: nothing to erase");
             notes.put("detectionState", "detection deletes the window of the IP's client (the IPv4 address, or the IPv6 "
-                    + "/64 it belongs to) as soon as it reads the request from " + sent.topic() + ", and writes a tombstone "
-                    + "to the window's changelog topic, which compaction then applies; requests the IP sends later "
-                    + "start a new window");
+                    + "network of DETECTION_IPV6_PREFIX it belongs to) as soon as it reads the request from " + sent.topic()
+                    + ", and writes a tombstone to the window's changelog topic, which compaction then applies; the "
+                    + "client's requests made before now that reach it later are not counted, those made after start "
+                    + "a new window");
             for (Topic<?, ?> topic : TOPICS) {
                 if (topic.settings() instanceof TopicSettings.Delete d) {
                     kept.put("kafka:" + topic.name(), "until " + now.plus(d.retention()).truncatedTo(ChronoUnit.SECONDS));

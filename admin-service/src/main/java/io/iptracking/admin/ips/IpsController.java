@@ -9,6 +9,7 @@ import io.iptracking.admin.requestlog.RequestLog;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.admin.privacy.IpTruncation;
+import io.iptracking.admin.kafka.AcknowledgedProducer;
 import io.iptracking.admin.web.Problems;
 import java.security.Principal;
 import java.time.Clock;
@@ -88,10 +89,11 @@ class IpsController {
         return erasure.erase(EntryRequests.ip("ip", text), includePrefix, who.getName());
     }
 
-    @ExceptionHandler(ErasureTopic.UnavailableException.class)
-    ResponseEntity<ProblemDetail> erasureUnavailable(ErasureTopic.UnavailableException e) {
+    @ExceptionHandler(AcknowledgedProducer.UnavailableException.class)
+    ResponseEntity<ProblemDetail> erasureUnavailable(AcknowledgedProducer.UnavailableException e) {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "10")
                 .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, Problems.UNAVAILABLE, "Erasure not started",
-                        e.getMessage() + "; nothing was erased: try again"));
+                        e.getMessage() + "; nothing was erased in the database (detection may or may not have "
+                                + "received it): try again"));
     }
 }

@@ -1,5 +1,7 @@
 package io.iptracking.admin.lists;
 
+import static java.util.stream.Collectors.toList;
+
 import io.iptracking.admin.kafka.AcknowledgedProducer;
 import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.ip.Cidr;
@@ -8,22 +10,13 @@ import io.iptracking.common.kafka.ListTopicSnapshot;
 import io.iptracking.common.kafka.Topic;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.AbstractMap.SimpleEntry;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.common.KafkaException;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.SendResult;
 
 /**
- * {@link BlocklistTopic} on Kafka: an idempotent producer through a {@link KafkaTemplate}, and a fresh
- * {@link ListFeed} per snapshot. Both take Spring Boot's {@code spring.kafka.*} settings (servers,
- * security).
+ * {@link BlocklistTopic} on Kafka: an {@link AcknowledgedProducer}, and a fresh {@link ListFeed} per
+ * snapshot. Both take Spring Boot's {@code spring.kafka.*} settings (servers, security).
  */
 public final class KafkaBlocklistTopic implements BlocklistTopic {
 
@@ -31,8 +24,7 @@ public final class KafkaBlocklistTopic implements BlocklistTopic {
     private final Map<String, Object> consumerConfig;
     private final Duration timeout;
     private final Clock clock;
-    private final DefaultKafkaProducerFactory<Cidr, ListEntry> producers;
-    private final KafkaTemplate<Cidr, ListEntry> template;
+    private final AcknowledgedProducer<Cidr, ListEntry> producer;
 
     /**
      * @param producerConfig and {@code consumerConfig}: the client settings (Boot's
@@ -44,30 +36,18 @@ public final class KafkaBlocklistTopic implements BlocklistTopic {
         this.topic = topic;
         this.consumerConfig = Map.copyOf(consumerConfig);
         this.timeout = timeout;
-        Map<String, Object> config = AcknowledgedProducer.settings(producerConfig, timeout, "admin-blocklist-relay");
-        this.producers = new DefaultKafkaProducerFactory<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer());
-        this.template = new KafkaTemplate<>(producers);
+        this.producer = new AcknowledgedProducer<>(producerConfig, timeout, "admin-blocklist-relay", topic.keySerde().serializer(),
+                topic.valueSerde().serializer());
     }
 
     @Override
     public void publish(List<Outbox.Change> changes) {
-        List<CompletableFuture<SendResult<Cidr, ListEntry>>> sent = new ArrayList<>(changes.size());
-        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            for (Outbox.Change c : changes) {
-                sent.add(template.send(topic.name(), c.cidr(), c.entry()));
-            }
-            template.flush();
-            for (CompletableFuture<SendResult<Cidr, ListEntry>> f : sent) {
-                f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (ExecutionException e) {
-            throw new BlocklistUnavailableException("publishing to " + topic.name() + " failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException | KafkaException | org.springframework.kafka.KafkaException e) {
-            throw new BlocklistUnavailableException("publishing to " + topic.name() + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BlocklistUnavailableException("interrupted while publishing to " + topic.name(), e);
+            // SimpleEntry: a tombstone's value is null.
+            producer.send(topic.name(), changes.stream()
+                    .<Map.Entry<Cidr, ListEntry>>map(c -> new SimpleEntry<>(c.cidr(), c.entry())).collect(toList()));
+        } catch (AcknowledgedProducer.UnavailableException e) {
+            throw new BlocklistUnavailableException(e.getMessage(), e.getCause());
         }
     }
 
@@ -93,12 +73,11 @@ public final class KafkaBlocklistTopic implements BlocklistTopic {
 
     @Override
     public void prepare() {
-        // Starts the producer: metadata, the broker connection and the idempotent producer id.
-        template.partitionsFor(topic.name());
+        producer.prepare(topic.name());
     }
 
     @Override
     public void close() {
-        producers.destroy();
+        producer.close();
     }
 }

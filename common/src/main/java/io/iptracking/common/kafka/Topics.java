@@ -91,7 +91,9 @@ public final class Topics {
      * window: the topics are co-partitioned (detection checks it at start-up).
      *
      * <p>A record names the IP it erases, so it is kept 1 day only: detection applies it within
-     * seconds while it runs, and one that stays down longer has by then dropped the window as idle.
+     * seconds while it runs. One that stays down longer resumes from its committed offsets and may
+     * lose it; it then counts the IP's requests it reads from the request topics again (as it would
+     * after any reset), and drops the window once idle.
      */
     public static final Topic<ClientIp, ErasureRequest> ERASURES = new Topic<>("ip.erasures.v1",
             IP_KEY, new JsonSerde<>(ErasureRequest.class),

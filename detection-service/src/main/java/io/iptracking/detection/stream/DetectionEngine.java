@@ -15,7 +15,9 @@ import io.iptracking.detection.window.RequestFacts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Detection for the clients of one partition, over a {@link ClientStore} and a {@link PopulationStore}:
@@ -48,6 +50,9 @@ public final class DetectionEngine {
     private final DetectionListener listener;
     private final ClientStore clients;
     private final PopulationStore population;
+    private final ErasedClients erasedStore;
+    // The erased clients, also in a map: each request looks here, and there are few.
+    private final Map<Cidr, Long> erased = new HashMap<>();
     private final long graceMs;
     private final long retainMs;
     private final long bucketMs;
@@ -60,12 +65,14 @@ public final class DetectionEngine {
     private Cidr purgedTo;
 
     public DetectionEngine(DetectionProperties p, Clock clock, DetectionListener listener, ClientStore clients,
-            PopulationStore population) {
+            PopulationStore population, ErasedClients erased) {
         this.detector = new Detector(p);
         this.clock = clock;
         this.listener = listener;
         this.clients = clients;
         this.population = population;
+        this.erasedStore = erased;
+        erased.forEach(this.erased::put);
         this.graceMs = p.window().grace().toMillis();
         // A request that arrives within the grace can still share a window with requests one window
         // length before it.
@@ -89,6 +96,10 @@ public final class DetectionEngine {
         }
         RequestEvent r = event.request();
         Cidr client = ClientNetwork.of(r.ip(), ipv4Prefix, ipv6Prefix);
+        if (!erased.isEmpty() && erased.get(client) instanceof Long upTo && t <= upTo) {
+            listener.droppedErased();
+            return List.of();
+        }
         ClientWindow window = clients.get(client);
         if (window == null || window.bucketMs() != bucketMs) {
             // New, or counted in buckets of another width before a configuration change: start afresh
@@ -110,14 +121,20 @@ public final class DetectionEngine {
     /**
      * Deletes what detection holds about {@code ip}: its client's window (the IPv4 address, or the IPv6
      * network it belongs to), with its counts, sample paths, geo and cool-downs, and the client's slot
-     * in the population sample. The store writes a tombstone to its changelog. A request from the IP
-     * after this starts a new window, and the IP may be flagged again.
+     * in the population sample. The store writes a tombstone to its changelog. Requests of the client
+     * dated up to {@code upTo} (epoch milliseconds: when the erasure was made) that arrive later are
+     * dropped, until they would be late anyway; a request dated after starts a new window, and the
+     * client may be flagged again.
      */
-    public void erase(ClientIp ip) {
+    public void erase(ClientIp ip, long upTo) {
         Cidr client = ClientNetwork.of(ip, ipv4Prefix, ipv6Prefix);
         boolean held = clients.get(client) != null;
         clients.delete(client);
         population.delete(slot(client));
+        if (upTo > erased.getOrDefault(client, Long.MIN_VALUE)) {
+            erased.put(client, upTo);
+            erasedStore.put(client, upTo);
+        }
         listener.erased(held);
     }
 
@@ -177,6 +194,12 @@ public final class DetectionEngine {
             }
         });
         idle.forEach(clients::delete);
+        // An erased client's old requests are late now: the grace rule drops them.
+        List<Cidr> done = erased.entrySet().stream().filter(e -> e.getValue() < streamTime - graceMs).map(Map.Entry::getKey).toList();
+        done.forEach(c -> {
+            erased.remove(c);
+            erasedStore.delete(c);
+        });
     }
 
     /** Fits the model on what the population store holds, as after a restart or when a task is assigned. */

@@ -20,6 +20,10 @@ public interface DetectionListener {
     default void droppedLate() {
     }
 
+    /** A request dated before its client's erasure arrived after it and was not counted. */
+    default void droppedErased() {
+    }
+
     /** An erasure deleted a client's window ({@code held}: there was one to delete). */
     default void erased(boolean held) {
     }

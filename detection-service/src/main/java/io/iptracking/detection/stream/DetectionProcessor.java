@@ -5,6 +5,7 @@ import io.iptracking.common.event.ErasureRequest;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.anomaly.PopulationSample;
 import io.iptracking.detection.window.ClientWindow;
@@ -47,10 +48,11 @@ final class DetectionProcessor implements Processor<ClientIp, Object, ClientIp, 
         this.context = context;
         KeyValueStore<Cidr, ClientWindow> clients = context.getStateStore(DetectionTopology.CLIENT_STORE);
         KeyValueStore<Integer, PopulationSample> population = context.getStateStore(DetectionTopology.POPULATION_STORE);
+        KeyValueStore<Cidr, Long> erased = context.getStateStore(DetectionTopology.ERASED_STORE);
         // A new cache on every init: after an aborted transaction the task is re-initialised on
         // restored state, and nothing cached before may survive that.
         engine = new DetectionEngine(properties, clock, listener, new KafkaClientStore(clients, new RecentClients()),
-                new KafkaPopulationStore(population));
+                new KafkaPopulationStore(population), new KafkaErasedClients(erased));
         // The stores are restored before init: the model is refitted from them, not lost on a restart.
         engine.refit();
         context.schedule(properties.window().maintenanceInterval(), PunctuationType.STREAM_TIME, engine::maintain);
@@ -69,7 +71,14 @@ final class DetectionProcessor implements Processor<ClientIp, Object, ClientIp, 
                     context.forward(new Record<>(flag.ip(), flag, t));
                 }
             }
-            case ErasureRequest erasure -> engine.erase(erasure.ip());
+            case ErasureRequest erasure -> {
+                // Anything else would reach the wrong task, and delete another client's population slot.
+                if (!ClientNetwork.keyOf(erasure.ip()).equals(record.key())) {
+                    throw new IllegalArgumentException("an erasure of " + erasure.ip() + " keyed by " + record.key()
+                            + " instead of " + ClientNetwork.keyOf(erasure.ip()));
+                }
+                engine.erase(erasure.ip(), erasure.requestedAt().toEpochMilli());
+            }
             case null, default -> {
                 // A tombstone, or nothing this processor reads.
             }
@@ -169,6 +178,27 @@ final class DetectionProcessor implements Processor<ClientIp, Object, ClientIp, 
         @Override
         public void forEach(BiConsumer<Integer, PopulationSample> visitor) {
             slots.forEach(visitor);
+        }
+    }
+
+    /** The erased clients' store. */
+    private record KafkaErasedClients(KeyValueStore<Cidr, Long> store) implements ErasedClients {
+
+        @Override
+        public void put(Cidr client, long upTo) {
+            store.put(client, upTo);
+        }
+
+        @Override
+        public void delete(Cidr client) {
+            store.delete(client);
+        }
+
+        @Override
+        public void forEach(BiConsumer<Cidr, Long> visitor) {
+            try (KeyValueIterator<Cidr, Long> all = store.all()) {
+                all.forEachRemaining(e -> visitor.accept(e.key, e.value));
+            }
         }
     }
 

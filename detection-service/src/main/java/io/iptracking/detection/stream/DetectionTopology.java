@@ -6,6 +6,7 @@ import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.anomaly.PopulationSampleSerde;
 import io.iptracking.detection.window.ClientWindowSerde;
 import java.time.Clock;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
@@ -16,8 +17,8 @@ import org.apache.kafka.streams.state.Stores;
  * window, to flags on the public topic.
  *
  * <pre>
- *   ip.requests.enriched.v1 ──► detect (stores: client-windows, anomaly-population) ──► ip.flagged.v1
- *   ip.erasures.v1 ───────────┘
+ *   ip.requests.enriched.v1 ──► detect (stores: client-windows, anomaly-population, ──► ip.flagged.v1
+ *   ip.erasures.v1 ───────────┘                 erased-clients)
  * </pre>
  *
  * <p>The Processor API rather than {@code SlidingWindows} aggregations: a windowed aggregation emits
@@ -30,9 +31,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Erasures come in through the same processor, from a topic keyed and partitioned like the requests,
  * so that the task holding a client's window is the one that deletes it (and the processor's cache of
- * recent windows forgets it too). They are read as dated at the epoch: Kafka Streams then takes one as
- * soon as it is fetched, ahead of requests it has buffered, and it never moves stream time, which a
- * request dated after a backlog's would (every request of the backlog would then be dropped as late).
+ * recent windows forgets it too). Each is dated a day before it was made ({@link #ERASURE_LEAD}):
+ * Kafka Streams then takes it ahead of the requests it has buffered, and it never moves stream time
+ * forward, which a record dated after a backlog's requests would (every request of the backlog
+ * would then be dropped as late). The client's requests dated before the erasure that come after it
+ * are dropped ({@code erased-clients}), so the erasure is not undone by what was still on its way.
  */
 public final class DetectionTopology {
 
@@ -41,6 +44,12 @@ public final class DetectionTopology {
 
     /** The anomaly model's population sample, a few thousand slots per partition. */
     public static final String POPULATION_STORE = "anomaly-population";
+
+    /** The erased clients of the last grace period, with the instant up to which their requests are erased. */
+    public static final String ERASED_STORE = "erased-clients";
+
+    /** How much earlier than it was made an erasure is dated, for the order in which it is read. */
+    static final Duration ERASURE_LEAD = Duration.ofDays(1);
 
     static final String SOURCE = "enriched-requests";
     static final String ERASURES = "erasures";
@@ -61,7 +70,8 @@ public final class DetectionTopology {
         // Earliest: a new deployment reads the retained traffic, so its windows are full at once.
         topology.addSource(AutoOffsetReset.earliest(), SOURCE, new EdgeTimestamp(clock), Topics.ENRICHED_REQUESTS.keySerde().deserializer(),
                 Topics.ENRICHED_REQUESTS.valueSerde().deserializer(), Topics.ENRICHED_REQUESTS.name());
-        topology.addSource(AutoOffsetReset.earliest(), ERASURES, (record, partitionTime) -> 0L,
+        topology.addSource(AutoOffsetReset.earliest(), ERASURES,
+                (record, partitionTime) -> Math.max(0, record.timestamp() - ERASURE_LEAD.toMillis()),
                 Topics.ERASURES.keySerde().deserializer(), Topics.ERASURES.valueSerde().deserializer(), Topics.ERASURES.name());
         topology.addProcessor(PROCESSOR, () -> new DetectionProcessor(properties, clock, listener), SOURCE, ERASURES);
         // Persistent and logged: the stores survive restarts locally and move with their partition
@@ -70,6 +80,8 @@ public final class DetectionTopology {
                 new CidrSerde(), ClientWindowSerde.forStore()).withCachingEnabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POPULATION_STORE),
                 Serdes.Integer(), new PopulationSampleSerde()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERASED_STORE),
+                new CidrSerde(), Serdes.Long()), PROCESSOR);
         topology.addSink(SINK, Topics.FLAGGED.name(), Topics.FLAGGED.keySerde().serializer(),
                 Topics.FLAGGED.valueSerde().serializer(), PROCESSOR);
     }

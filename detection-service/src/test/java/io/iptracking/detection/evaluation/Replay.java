@@ -11,6 +11,7 @@ import io.iptracking.detection.anomaly.PopulationSample;
 import io.iptracking.detection.stream.ClientStore;
 import io.iptracking.detection.stream.DetectionEngine;
 import io.iptracking.detection.stream.DetectionListener;
+import io.iptracking.detection.stream.ErasedClients;
 import io.iptracking.detection.stream.PopulationStore;
 import io.iptracking.detection.window.ClientWindow;
 import java.time.Clock;
@@ -48,7 +49,7 @@ public final class Replay {
         this.maintenanceMs = p.window().maintenanceInterval().toMillis();
         for (int i = 0; i < partitions; i++) {
             engines.add(new DetectionEngine(p, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), DetectionListener.NONE, new MapStore(),
-                    new MapPopulation()));
+                    new MapPopulation(), ErasedClients.inMemory()));
             streamTime[i] = Long.MIN_VALUE;
             nextMaintenance[i] = Long.MIN_VALUE;
             nextPurge[i] = Long.MIN_VALUE;

@@ -51,6 +51,7 @@ public final class DetectionDriver implements AutoCloseable {
     private final TestOutputTopic<byte[], byte[]> changelog;
     private final List<FlaggedIp> flags = new ArrayList<>();
     private int lateDropped;
+    private int erasedDropped;
 
     public DetectionDriver(DetectionProperties p) {
         this(p, true);
@@ -66,6 +67,11 @@ public final class DetectionDriver implements AutoCloseable {
             @Override
             public void droppedLate() {
                 lateDropped++;
+            }
+
+            @Override
+            public void droppedErased() {
+                erasedDropped++;
             }
         };
         this.validateSchema = validateSchema;
@@ -87,10 +93,28 @@ public final class DetectionDriver implements AutoCloseable {
         input.pipeInput(ClientNetwork.keyOf(e.request().ip()), e, e.request().timestamp());
     }
 
-    /** Pipes an erasure of {@code ip} keyed as admin keys it, dated {@code at} (as admin's clock would). */
+    /** Pipes an erasure of {@code ip} keyed as admin keys it, made at {@code at} (admin's clock). */
     public void erase(String ip, Instant at) {
         ClientIp erased = ClientIp.parse(ip);
-        erasures.pipeInput(ClientNetwork.keyOf(erased), new ErasureRequest(erased, at), at);
+        erase(erased, ClientNetwork.keyOf(erased), at);
+    }
+
+    /** Pipes an erasure of {@code ip} with the record key {@code key}. */
+    public void erase(ClientIp ip, ClientIp key, Instant at) {
+        erasures.pipeInput(key, new ErasureRequest(ip, at), at);
+    }
+
+    public KeyValueStore<Cidr, Long> erasedStore() {
+        return driver.getKeyValueStore(DetectionTopology.ERASED_STORE);
+    }
+
+    public int erasedDropped() {
+        return erasedDropped;
+    }
+
+    /** Records dead-lettered so far. */
+    public long deadLettered() {
+        return deadLetters.total();
     }
 
     /** Every flag emitted so far, in order. */

@@ -451,7 +451,7 @@ class DetectionTopologyTest {
             driver.send(get(OTHER, T0.plusSeconds(100), "/", 200));
             assertThat(driver.flags(FlagRule.HIGH_VOLUME)).hasSize(1);
 
-            driver.erase(IP, DetectionDriver.DETECTED_AT);
+            driver.erase(IP, T0.plusSeconds(100).plusMillis(1));
 
             assertThat(driver.clientStore().get(Cidr.parse(IP + "/32"))).isNull();
             assertThat(requestsOf(OTHER)).isEqualTo(1);
@@ -471,10 +471,39 @@ class DetectionTopologyTest {
             driver.send(get("2001:db8:7:7::1", T0, "/shop", 200));
             driver.send(get("2001:db8:7:8::1", T0, "/shop", 200));
 
-            driver.erase("2001:db8:7:7::abcd", DetectionDriver.DETECTED_AT);
+            driver.erase("2001:db8:7:7::abcd", T0.plusSeconds(1));
 
             assertThat(driver.clientStore().get(Cidr.parse("2001:db8:7:7::/64"))).isNull();
             assertThat(driver.clientStore().get(Cidr.parse("2001:db8:7:8::/64"))).isNotNull();
+        }
+
+        @Test
+        void requestsFromBeforeItThatArriveAfterItAreNotCounted() {
+            spread(IP, 10, T0, T0.plusSeconds(10), "/shop", 200);
+            driver.erase(IP, T0.plusSeconds(20));
+
+            // Still on their way when the erasure was made: not counted, not flagged.
+            spread(IP, MAX_REQUESTS + 1, T0.plusSeconds(11), T0.plusSeconds(20), "/shop", 200);
+            assertThat(driver.clientStore().get(Cidr.parse(IP + "/32"))).isNull();
+            assertThat(driver.erasedDropped()).isEqualTo(MAX_REQUESTS + 1);
+            assertThat(driver.flags()).isEmpty();
+
+            driver.send(get(IP, T0.plusSeconds(21), "/shop", 200));
+            assertThat(requestsOf(IP)).as("a request after the erasure").isEqualTo(1);
+            // The mark goes once its requests would be late anyway; another client keeps stream time moving.
+            driver.send(get(OTHER, T0.plusSeconds(21).plus(GRACE).plusSeconds(1), "/", 200));
+            driver.advanceWallClock(DetectionEngine.PURGE_INTERVAL);
+            try (var all = driver.erasedStore().all()) {
+                assertThat(all).toIterable().isEmpty();
+            }
+        }
+
+        @Test
+        void keyedForAnotherClientIsDeadLetteredAndDeletesNothing() {
+            driver.send(get(IP, T0, "/shop", 200));
+            driver.erase(ClientIp.parse(OTHER), ClientIp.parse(IP), T0.plusSeconds(1));
+            assertThat(requestsOf(IP)).isEqualTo(1);
+            assertThat(driver.deadLettered()).isEqualTo(1);
         }
 
         @Test
