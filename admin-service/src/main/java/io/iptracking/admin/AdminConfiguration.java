@@ -3,6 +3,8 @@ package io.iptracking.admin;
 import io.iptracking.admin.audit.AuditLog;
 import io.iptracking.admin.flags.AutoBlockPolicy;
 import io.iptracking.admin.flags.FlagStore;
+import io.iptracking.admin.bouncers.BouncerKeys;
+import io.iptracking.admin.bouncers.Bouncers;
 import io.iptracking.admin.ips.ErasureTopic;
 import io.iptracking.admin.ips.IpErasure;
 import io.iptracking.admin.lists.BlocklistRelay;
@@ -63,6 +65,16 @@ class AdminConfiguration {
     }
 
     @Bean
+    Bouncers bouncers(JdbcClient jdbc) {
+        return new Bouncers(jdbc);
+    }
+
+    @Bean
+    BouncerKeys bouncerKeys(Bouncers bouncers, AuditLog audit, TransactionTemplate tx, Clock clock) {
+        return new BouncerKeys(bouncers, audit, tx, clock);
+    }
+
+    @Bean
     ListEntries listEntries(JdbcClient jdbc) {
         return new ListEntries(jdbc);
     }
@@ -116,14 +128,14 @@ class AdminConfiguration {
 
     @Bean
     IpErasure ipErasure(FlagStore flags, RequestLog requestLog, ListEntries entries, AuditLog audit, IpTruncation truncation,
-            ErasureTopic erasureTopic, AdminProperties p, TransactionTemplate tx, Clock clock) {
+            Bouncers bouncers, ErasureTopic erasureTopic, AdminProperties p, TransactionTemplate tx, Clock clock) {
         String key = p.privacy().pseudonymKey();
         if (key.isEmpty()) {
             log.warn("No ADMIN_PSEUDONYM_KEY: an erased IP's pseudonym cannot be linked to it later, not even to prove "
                     + "the erasure");
         }
         Pseudonyms pseudonyms = key.isEmpty() ? Pseudonyms.unlinkable() : new Pseudonyms(key.getBytes(StandardCharsets.UTF_8));
-        return new IpErasure(flags, requestLog, entries, audit, truncation, pseudonyms, erasureTopic, tx, clock);
+        return new IpErasure(flags, requestLog, entries, audit, truncation, bouncers, pseudonyms, erasureTopic, tx, clock);
     }
 
     @Bean(destroyMethod = "close")

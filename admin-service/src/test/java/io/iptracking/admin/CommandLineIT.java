@@ -92,6 +92,20 @@ class CommandLineIT {
     }
 
     @Test
+    void aBouncerIsAddedWithItsKeyPrintedOnceListedAndRevoked() {
+        Run add = run("add-bouncer", "cli-fw-1");
+        assertThat(add.exitCode()).as(add.toString()).isZero();
+        assertThat(add.out()).contains("Bouncer cli-fw-1 added").containsPattern("ipt_[A-Za-z0-9_-]{43}");
+        assertThat(run("add-bouncer", "cli-fw-1").exitCode()).as("a live name").isEqualTo(AdminCommandLine.REFUSED);
+        assertThat(run("add-bouncer", "no spaces").exitCode()).isEqualTo(AdminCommandLine.BAD_INPUT);
+        Run list = run("list-bouncers");
+        assertThat(list.out()).contains("cli-fw-1").contains("never").doesNotContain("ipt_");
+        assertThat(run("delete-bouncer", "cli-fw-1").exitCode()).isZero();
+        assertThat(run("delete-bouncer", "cli-fw-1").exitCode()).isEqualTo(AdminCommandLine.REFUSED);
+        assertThat(run("list-bouncers").out()).doesNotContain("cli-fw-1");
+    }
+
+    @Test
     void badInputExitsWithTwoAndSaysWhatIsWrong() {
         Run prefix = run("block-ip", "10.0.0.0/33");
         assertThat(prefix.exitCode()).isEqualTo(AdminCommandLine.BAD_INPUT);

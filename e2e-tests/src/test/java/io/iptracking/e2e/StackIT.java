@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -479,6 +480,95 @@ class StackIT {
             assertThat(environment.values()).as("%s's environment", service)
                     .allSatisfy(value -> assertThat(othersPasswords).noneMatch(value::contains));
         }
+    }
+
+    /**
+     * CrowdSec's own custom bouncer (Debian's crowdsec-custom-bouncer), pointed at admin's Local API
+     * with a key made through the admin API and polling every second, runs a script for each decision:
+     * 50 blocks made through the admin API reach it as adds (the time from the API's answer to the
+     * script is printed), an unblock and an expiry as deletes.
+     */
+    @Test
+    @Order(12)
+    void aCrowdSecBouncerEnforcesTheBlocksMadeThroughTheAdminApi() throws Exception {
+        HttpResponse<String> created = stack.admin("POST", "/api/v1/bouncers", "{\"name\":\"custom-e2e\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String key = Json.mapper().readTree(created.body()).get("apiKey").asString();
+        Path dir = Files.createDirectories(stack.dir.resolve("bouncer"));
+        Path decisions = dir.resolve("decisions.log");
+        Path script = dir.resolve("record.sh");
+        // Each call: add|del <value> <duration> <reason> <json>; one line with the time it ran.
+        Files.writeString(script, "#!/bin/sh\necho \"$(date +%s%N) $1 $2\" >> " + decisions + "\n");
+        script.toFile().setExecutable(true);
+        Path config = dir.resolve("crowdsec-custom-bouncer.yaml");
+        Files.writeString(config, String.join("\n",
+                "bin_path: " + script,
+                "feed_via_stdin: false",
+                "total_retries: 0",
+                "scenarios_containing: []",
+                "scenarios_not_containing: []",
+                "origins: []",
+                "piddir: " + dir,
+                "update_frequency: 1s",
+                "cache_retention_duration: 10s",
+                "daemonize: false",
+                "log_mode: file",
+                "log_dir: " + dir,
+                "log_level: info",
+                "api_url: http://127.0.0.1:" + stack.adminPort + "/",
+                "api_key: " + key,
+                "prometheus:",
+                "  enabled: false",
+                "  listen_addr: 127.0.0.1",
+                "  listen_port: 0",
+                ""));
+        Process bouncer = new ProcessBuilder("crowdsec-custom-bouncer", "-c", config.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("bouncer.out").toFile()).start();
+        try {
+            Map<String, Long> blockedAt = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < 50; i++) {
+                String ip = "198.18.7." + (i + 1);
+                HttpResponse<String> block = stack.admin("POST", "/api/v1/blocks", "{\"cidr\":\"" + ip + "\",\"reason\":\"e2e bouncer\"}");
+                assertThat(block.statusCode()).as(block.body()).isEqualTo(201);
+                blockedAt.put(ip, System.currentTimeMillis());
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> bouncerCalls(decisions, "add").keySet().containsAll(blockedAt.keySet()));
+            Map<String, Long> added = bouncerCalls(decisions, "add");
+            List<Long> latencies = blockedAt.entrySet().stream().map(e -> added.get(e.getKey()) - e.getValue()).sorted().toList();
+            System.out.printf("StackIT: admin API block -> CrowdSec custom bouncer's script, %d blocks, update_frequency 1s: "
+                    + "p50 %d ms, p99 %d ms, max %d ms%n", latencies.size(), latencies.get(latencies.size() / 2),
+                    latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1), latencies.getLast());
+
+            long id = Json.mapper().readTree(stack.admin("GET", "/api/v1/blocks?contains=198.18.7.1", null).body()).get("items").get(0)
+                    .get("id").asLong();
+            assertThat(stack.admin("DELETE", "/api/v1/blocks/" + id, null).statusCode()).isEqualTo(200);
+            assertThat(stack.admin("POST", "/api/v1/blocks", "{\"cidr\":\"198.18.8.1\",\"reason\":\"e2e\",\"duration\":\"2s\"}")
+                    .statusCode()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                Map<String, Long> deleted = bouncerCalls(decisions, "del");
+                return deleted.containsKey("198.18.7.1") && deleted.containsKey("198.18.8.1");
+            });
+            assertThat(bouncerCalls(decisions, "del")).as("nothing else deleted").containsOnlyKeys("198.18.7.1", "198.18.8.1");
+        } finally {
+            bouncer.destroy();
+            bouncer.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The bouncer script's calls of one kind (add or del): value to the first time it ran, epoch milliseconds. */
+    private static Map<String, Long> bouncerCalls(Path log, String kind) throws IOException {
+        Map<String, Long> calls = new java.util.LinkedHashMap<>();
+        if (!Files.exists(log)) {
+            return calls;
+        }
+        for (String line : Files.readAllLines(log)) {
+            String[] f = line.split(" ");
+            if (f.length >= 3 && f[1].equals(kind)) {
+                calls.putIfAbsent(f[2], Long.parseLong(f[0]) / 1_000_000);
+            }
+        }
+        return calls;
     }
 
     /**

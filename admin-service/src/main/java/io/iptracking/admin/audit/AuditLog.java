@@ -19,7 +19,9 @@ public final class AuditLog {
         ENTRY_CREATED,
         ENTRY_DELETED,
         ENTRY_EXPIRED,
-        DATA_ERASED
+        DATA_ERASED,
+        BOUNCER_ADDED,
+        BOUNCER_REVOKED
     }
 
     /** One audit record. */

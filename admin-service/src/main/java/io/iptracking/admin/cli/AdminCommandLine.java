@@ -1,5 +1,7 @@
 package io.iptracking.admin.cli;
 
+import io.iptracking.admin.bouncers.BouncerKeys;
+import io.iptracking.admin.bouncers.Bouncers;
 import io.iptracking.admin.lists.BlocklistRelay;
 import io.iptracking.admin.lists.EntryExistsException;
 import io.iptracking.admin.lists.EntryNotFoundException;
@@ -114,7 +116,7 @@ public final class AdminCommandLine {
         builder.application().setAddCommandLineProperties(false);
         try (ConfigurableApplicationContext context = builder.run()) {
             Commands commands = new Commands(context.getBean(ListChanges.class), context.getBean(ListEntries.class),
-                    context.getBean(BlocklistRelay.class), context.getBean(Clock.class), out, err);
+                    context.getBean(BlocklistRelay.class), context.getBean(BouncerKeys.class), context.getBean(Clock.class), out, err);
             return commands.execute(command);
         } catch (RuntimeException e) {
             err.println("admin-service: " + rootMessage(e));
@@ -145,14 +147,17 @@ public final class AdminCommandLine {
         private final ListChanges changes;
         private final ListEntries entries;
         private final BlocklistRelay relay;
+        private final BouncerKeys bouncers;
         private final Clock clock;
         private final PrintStream out;
         private final PrintStream err;
 
-        Commands(ListChanges changes, ListEntries entries, BlocklistRelay relay, Clock clock, PrintStream out, PrintStream err) {
+        Commands(ListChanges changes, ListEntries entries, BlocklistRelay relay, BouncerKeys bouncers, Clock clock, PrintStream out,
+                PrintStream err) {
             this.changes = changes;
             this.entries = entries;
             this.relay = relay;
+            this.bouncers = bouncers;
             this.clock = clock;
             this.out = out;
             this.err = err;
@@ -164,15 +169,53 @@ public final class AdminCommandLine {
                     case Command.Add a -> add(a);
                     case Command.Remove r -> remove(r);
                     case Command.ListEntries l -> list(l);
+                    case Command.AddBouncer b -> addBouncer(b);
+                    case Command.DeleteBouncer b -> deleteBouncer(b);
+                    case Command.ListBouncers b -> listBouncers();
                     default -> throw new IllegalStateException("not a context command: " + command);
                 };
             } catch (InvalidFieldException e) {
                 err.println("admin-service: " + option(e.field()) + " " + e.reason());
                 return BAD_INPUT;
-            } catch (EntryExistsException | EntryNotFoundException e) {
+            } catch (EntryExistsException | EntryNotFoundException | Bouncers.NameTakenException e) {
                 err.println("admin-service: " + e.getMessage());
                 return REFUSED;
             }
+        }
+
+        private int addBouncer(Command.AddBouncer b) {
+            Bouncers.Created created;
+            try {
+                created = bouncers.add(b.name(), actor(b.actor()));
+            } catch (IllegalArgumentException e) {
+                err.println("admin-service: <name>: " + e.getMessage());
+                return BAD_INPUT;
+            }
+            out.println("Bouncer " + created.bouncer().name() + " added. Its API key (shown once; put it in the bouncer's api_key):");
+            out.println("  " + created.apiKey());
+            return OK;
+        }
+
+        private int deleteBouncer(Command.DeleteBouncer b) {
+            if (!bouncers.revoke(b.name(), actor(b.actor()))) {
+                err.println("admin-service: no live bouncer is named '" + b.name() + "'");
+                return REFUSED;
+            }
+            out.println("Bouncer " + b.name() + " revoked: its key no longer works.");
+            return OK;
+        }
+
+        private int listBouncers() {
+            List<Bouncers.Bouncer> live = bouncers.live();
+            if (live.isEmpty()) {
+                out.println("No bouncers.");
+                return OK;
+            }
+            out.printf("%-32s %-24s %-20s %s%n", "NAME", "CREATED", "CREATED BY", "LAST PULL");
+            for (Bouncers.Bouncer b : live) {
+                out.printf("%-32s %-24s %-20s %s%n", b.name(), b.createdAt(), b.createdBy(), b.lastPullAt() == null ? "never" : b.lastPullAt());
+            }
+            return OK;
         }
 
         private int add(Command.Add a) {

@@ -27,6 +27,18 @@ sealed interface Command {
     record NewApiKey(String name, String role) implements Command {
     }
 
+    /** Make a CrowdSec bouncer's key. */
+    record AddBouncer(String name, String actor) implements Command {
+    }
+
+    /** Revoke a bouncer's key. */
+    record DeleteBouncer(String name, String actor) implements Command {
+    }
+
+    /** Print the live bouncers. */
+    record ListBouncers() implements Command {
+    }
+
     /** Print the usage. */
     record Help() implements Command {
     }
@@ -40,7 +52,7 @@ sealed interface Command {
     }
 
     Set<String> NAMES = Set.of("block-ip", "allow-ip", "unblock-ip", "unallow-ip", "list-blocks", "list-allows",
-            "new-api-key", "help", "--help", "-h");
+            "new-api-key", "add-bouncer", "delete-bouncer", "list-bouncers", "help", "--help", "-h");
 
     static boolean isCommand(String first) {
         return NAMES.contains(first);
@@ -91,6 +103,9 @@ sealed interface Command {
             add(line, "list-blocks", new ListSpec(ListAction.BLOCK), "print the block list");
             add(line, "list-allows", new ListSpec(ListAction.ALLOW), "print the allow list");
             add(line, "new-api-key", new NewKey(), "print a new API key and its ADMIN_API_KEYS entry");
+            add(line, "add-bouncer", new BouncerSpec(AddBouncer::new), "make a CrowdSec bouncer's key (printed once)");
+            add(line, "delete-bouncer", new BouncerSpec(DeleteBouncer::new), "revoke a CrowdSec bouncer's key");
+            add(line, "list-bouncers", new ListBouncersSpec(), "print the CrowdSec bouncers");
             add(line, "help", new HelpSpec(), "print this usage");
             return line;
         }
@@ -214,6 +229,32 @@ sealed interface Command {
             @Override
             Command command() {
                 return new NewApiKey(name, role);
+            }
+        }
+
+        /** add-bouncer or delete-bouncer: a name, and who the audit log names. */
+        static final class BouncerSpec extends Spec {
+            private final java.util.function.BiFunction<String, String, Command> command;
+
+            BouncerSpec(java.util.function.BiFunction<String, String, Command> command) {
+                this.command = command;
+            }
+
+            @CommandLine.Parameters(paramLabel = "<name>", description = "the bouncer's name (letters, digits, . - _)")
+            String name;
+            @CommandLine.Option(names = "--actor", paramLabel = "NAME", description = "who the audit log names")
+            String actor;
+
+            @Override
+            Command command() {
+                return command.apply(name, actor);
+            }
+        }
+
+        static final class ListBouncersSpec extends Spec {
+            @Override
+            Command command() {
+                return new ListBouncers();
             }
         }
 

@@ -1,6 +1,7 @@
 package io.iptracking.admin.ips;
 
 import io.iptracking.admin.audit.AuditLog;
+import io.iptracking.admin.bouncers.Bouncers;
 import io.iptracking.admin.flags.FlagStore;
 import io.iptracking.admin.lists.ListEntries;
 import io.iptracking.admin.privacy.IpTruncation;
@@ -58,18 +59,20 @@ public final class IpErasure {
     private final ListEntries entries;
     private final AuditLog audit;
     private final IpTruncation truncation;
+    private final Bouncers bouncers;
     private final Pseudonyms pseudonyms;
     private final ErasureTopic detection;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public IpErasure(FlagStore flags, RequestLog requestLog, ListEntries entries, AuditLog audit, IpTruncation truncation,
-            Pseudonyms pseudonyms, ErasureTopic detection, TransactionTemplate tx, Clock clock) {
+            Bouncers bouncers, Pseudonyms pseudonyms, ErasureTopic detection, TransactionTemplate tx, Clock clock) {
         this.flags = flags;
         this.requestLog = requestLog;
         this.entries = entries;
         this.audit = audit;
         this.truncation = truncation;
+        this.bouncers = bouncers;
         this.pseudonyms = pseudonyms;
         this.detection = detection;
         this.tx = tx;
@@ -110,12 +113,19 @@ public final class IpErasure {
 
             pseudonymized.put("listReasons", (long) entries.pseudonymizeReasons(pattern, pseudonym));
             pseudonymized.put("auditLog", (long) audit.pseudonymize(pattern, pseudonym));
+            pseudonymized.put("bouncerScenarios", (long) bouncers.pseudonymizeScenarios(pattern, pseudonym));
 
             long live = entries.activeContaining(ip, now).size();
             kept.put("listEntries", live);
             if (live > 0) {
                 notes.put("listEntries", "live block and allow entries covering the IP are security controls; remove them "
                         + "through /api/v1/blocks or /allows, then erase again to remove their history");
+            }
+            long held = bouncers.holding(ip.toCidr());
+            if (held > 0) {
+                kept.put("bouncerDecisions", held);
+                notes.put("bouncerDecisions", "CrowdSec bouncers hold a ban of the IP: while its block is live, and else until "
+                        + "each bouncer's next pull, which deletes it");
             }
             notes.put("hourlyAggregates", "hold no IP: nothing to erase");
             notes.put("detectionState", "detection deletes the window of the IP's client (the IPv4 address, or the IPv6 "

@@ -83,14 +83,18 @@ public class WebConfiguration {
 
     /** Stateless, no cookies, no login form: a request is whoever its API key says, or anonymous. */
     private static HttpSecurity byApiKey(HttpSecurity http, ApiKeys keys) throws Exception {
+        return stateless(http).addFilterBefore(new ApiKeyAuthentication(keys), AnonymousAuthenticationFilter.class);
+    }
+
+    /** No CSRF tokens, sessions, cookies, login form or request cache: each request stands alone. */
+    public static HttpSecurity stateless(HttpSecurity http) throws Exception {
         return http
                 .csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .addFilterBefore(new ApiKeyAuthentication(keys), AnonymousAuthenticationFilter.class);
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
     }
 
     @Bean

@@ -30,6 +30,14 @@ class CommandTest {
     }
 
     @Test
+    void bouncerCommandsTakeAName() {
+        assertThat(Command.parse(new String[] {"add-bouncer", "fw-1", "--actor", "alice"})).isEqualTo(new Command.AddBouncer("fw-1", "alice"));
+        assertThat(Command.parse(new String[] {"delete-bouncer", "fw-1"})).isEqualTo(new Command.DeleteBouncer("fw-1", null));
+        assertThat(Command.parse(new String[] {"list-bouncers"})).isEqualTo(new Command.ListBouncers());
+        assertUsage(new String[] {"add-bouncer"}, "Missing required parameter: '<name>'");
+    }
+
+    @Test
     void malformedCommandLinesSayWhatIsWrong() {
         assertUsage(new String[] {"block-ip"}, "Missing required parameter: '<ip|cidr>'");
         assertUsage(new String[] {"block-ip", "1.2.3.4", "5.6.7.8"}, "Unmatched argument at index 2: '5.6.7.8'");

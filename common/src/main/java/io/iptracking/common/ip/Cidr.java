@@ -3,7 +3,12 @@ package io.iptracking.common.ip;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import inet.ipaddr.IPAddress;
+import inet.ipaddr.ipv4.IPv4Address;
 import inet.ipaddr.ipv6.IPv6Address;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A CIDR range: a network address and a prefix length, IPv4 or IPv6, with host bits cleared
@@ -90,6 +95,43 @@ public record Cidr(ClientIp network, int prefixLength) {
     /** True when every address of {@code other} is in this range. */
     public boolean contains(Cidr other) {
         return other.prefixLength >= prefixLength && contains(other.network);
+    }
+
+    /** True when the two ranges share an address: one contains the other (CIDRs never partly overlap). */
+    public boolean overlaps(Cidr other) {
+        return contains(other) || other.contains(this);
+    }
+
+    /**
+     * The addresses of this range that are in none of {@code holes}, as the fewest CIDRs, in address
+     * order: empty when a hole covers it all, itself when no hole touches it. The IPAddress library
+     * subtracts and merges.
+     */
+    public List<Cidr> minus(Collection<Cidr> holes) {
+        List<IPAddress> rest = List.of(toAddress());
+        for (Cidr hole : holes) {
+            if (!overlaps(hole)) {
+                continue;
+            }
+            IPAddress h = hole.toAddress();
+            rest = rest.stream().flatMap(r -> {
+                IPAddress[] left = r.subtract(h);
+                return left == null ? Stream.<IPAddress>empty() : Arrays.stream(left);
+            }).toList();
+        }
+        if (rest.isEmpty()) {
+            return List.of();
+        }
+        IPAddress[] merged = rest.getFirst().mergeToPrefixBlocks(rest.subList(1, rest.size()).toArray(IPAddress[]::new));
+        return Arrays.stream(merged).map(b -> Cidr.of(ClientIp.of(b.getLower().withoutPrefixLength()), b.getPrefixLength()))
+                .toList();
+    }
+
+    /** This range as the IPAddress library's prefix block. */
+    private IPAddress toAddress() {
+        byte[] bytes = network.toBytes();
+        IPAddress address = bytes.length == 4 ? new IPv4Address(bytes, prefixLength) : new IPv6Address(bytes, prefixLength);
+        return address.toPrefixBlock();
     }
 
     /** Mask of the upper 64 bits for a prefix length (always 0 for IPv4, which lives in the low word). */

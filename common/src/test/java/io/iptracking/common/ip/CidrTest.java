@@ -3,6 +3,7 @@ package io.iptracking.common.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -113,5 +114,22 @@ class CidrTest {
         assertThatThrownBy(() -> new Cidr(ClientIp.parse("10.0.0.1"), 8))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("host bits are set in 10.0.0.1/8; use Cidr.of to normalise");
+    }
+
+    @Test
+    void minusLeavesTheAddressesOfNoHoleAsTheFewestRanges() {
+        assertThat(Cidr.parse("10.0.0.0/8").minus(List.of(Cidr.parse("10.1.0.0/16")))).extracting(Cidr::toString)
+                .containsExactly("10.0.0.0/16", "10.2.0.0/15", "10.4.0.0/14", "10.8.0.0/13", "10.16.0.0/12", "10.32.0.0/11",
+                        "10.64.0.0/10", "10.128.0.0/9");
+        assertThat(Cidr.parse("192.0.2.0/24").minus(List.of(Cidr.parse("192.0.2.0/25"), Cidr.parse("192.0.2.128/26"))))
+                .extracting(Cidr::toString).containsExactly("192.0.2.192/26");
+        assertThat(Cidr.parse("192.0.2.7/32").minus(List.of(Cidr.parse("192.0.2.0/24")))).as("covered").isEmpty();
+        assertThat(Cidr.parse("192.0.2.0/24").minus(List.of(Cidr.parse("198.51.100.0/24"), Cidr.parse("2001:db8::/32"))))
+                .as("untouched").containsExactly(Cidr.parse("192.0.2.0/24"));
+        assertThat(Cidr.parse("2001:db8::/32").minus(List.of(Cidr.parse("2001:db8::1/128")))).hasSize(96)
+                .allSatisfy(c -> assertThat(c.contains(ClientIp.parse("2001:db8::1"))).isFalse())
+                .anySatisfy(c -> assertThat(c.contains(ClientIp.parse("2001:db8::"))).isTrue())
+                .anySatisfy(c -> assertThat(c.contains(ClientIp.parse("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"))).isTrue());
+        assertThat(Cidr.parse("0.0.0.0/0").minus(List.of(Cidr.parse("0.0.0.0/1"), Cidr.parse("128.0.0.0/1")))).isEmpty();
     }
 }

@@ -1,0 +1,168 @@
+package io.iptracking.admin.bouncers;
+
+import io.iptracking.admin.lists.ListEntries;
+import io.iptracking.admin.web.InvalidFieldException;
+import io.iptracking.common.ip.Cidr;
+import io.iptracking.common.ip.ClientIp;
+import io.iptracking.common.ip.InvalidIpException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The bouncer side of CrowdSec's Local API ({@code /v1}), as CrowdSec's own {@code
+ * controllers/v1/decisions.go} serves it, so that existing CrowdSec bouncers enforce the blocklist
+ * unchanged. A bouncer authenticates with {@code X-Api-Key} (a key made through {@code
+ * /api/v1/bouncers}); it may read decisions and report usage, nothing else.
+ */
+@RestController
+@RequestMapping("/v1")
+class LocalApiController {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalApiController.class);
+
+    private final Bouncers bouncers;
+    private final ListEntries entries;
+    private final TransactionTemplate tx;
+    private final JsonMapper mapper;
+    private final Clock clock;
+    private final Counter pulls;
+    private final Counter startups;
+    private final Counter unfinished;
+
+    LocalApiController(Bouncers bouncers, ListEntries entries, TransactionTemplate tx, JsonMapper mapper, Clock clock,
+            MeterRegistry registry) {
+        this.bouncers = bouncers;
+        this.entries = entries;
+        this.tx = tx;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.pulls = Counter.builder("ipt.admin.bouncer.pulls").tag("startup", "false")
+                .description("Decision streams answered in full to bouncers").register(registry);
+        this.startups = Counter.builder("ipt.admin.bouncer.pulls").tag("startup", "true").register(registry);
+        this.unfinished = Counter.builder("ipt.admin.bouncer.pulls.unfinished")
+                .description("Decision streams a bouncer did not receive in full (its cursor stays)").register(registry);
+    }
+
+    /**
+     * {@code GET /v1/decisions/stream}: with {@code startup=true} every current decision as new (and
+     * the bouncer's cursor set to them), else what changed since the last answer this bouncer received
+     * in full: new or changed decisions, and deleted ones (unblocked, expired, now allowed) with a
+     * negative duration. The cursor advances only once the answer was written.
+     */
+    @RequestMapping(path = "/decisions/stream", method = {RequestMethod.GET, RequestMethod.HEAD})
+    void stream(@RequestParam(defaultValue = "false") String startup, @RequestParam(required = false) String scopes,
+            @RequestParam(required = false) String origins,
+            @RequestParam(name = "scenarios_containing", required = false) String containing,
+            @RequestParam(name = "scenarios_not_containing", required = false) String notContaining,
+            @AuthenticationPrincipal Bouncers.Bouncer bouncer, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        boolean fromScratch = switch (startup) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidFieldException("startup", "is true or false");
+        };
+        if ("HEAD".equals(request.getMethod())) {
+            response.setStatus(HttpStatus.OK.value());
+            return;
+        }
+        Decisions.Filter filter = new Decisions.Filter(scopes == null ? Decisions.Filter.DEFAULT_SCOPES : words(scopes),
+                words(origins), words(containing), words(notContaining));
+        Instant now = clock.instant();
+        Map<Cidr, Decision> current = filter.apply(Decisions.of(entries.live(), now));
+        Decisions.Delta delta = fromScratch ? new Decisions.Delta(List.copyOf(current.values()), List.of())
+                : Decisions.Delta.between(bouncers.held(bouncer.id()), current);
+        byte[] body = mapper.writeValueAsBytes(Map.of(
+                "new", delta.added().stream().map(d -> d.toJson(now, false)).toList(),
+                "deleted", delta.deleted().stream().map(d -> d.toJson(now, true)).toList()));
+        response.setStatus(HttpStatus.OK.value());
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(body.length);
+        try {
+            OutputStream out = response.getOutputStream();
+            out.write(body);
+            out.flush();
+        } catch (IOException e) {
+            unfinished.increment();
+            log.info("Bouncer {} did not receive its decisions in full ({}); it gets them again on its next pull", bouncer.name(),
+                    e.toString());
+            return;
+        }
+        tx.executeWithoutResult(status -> {
+            if (fromScratch) {
+                bouncers.replace(bouncer.id(), current, now);
+            } else {
+                bouncers.advance(bouncer.id(), delta, now);
+            }
+        });
+        (fromScratch ? startups : pulls).increment();
+    }
+
+    /**
+     * {@code GET /v1/decisions} (a bouncer's live mode): the decisions that cover {@code ip} (or
+     * {@code range}, or have exactly {@code value}), or JSON {@code null} when none does.
+     */
+    @RequestMapping(path = "/decisions", method = {RequestMethod.GET, RequestMethod.HEAD})
+    ResponseEntity<String> decisions(@RequestParam(required = false) String ip,
+            @RequestParam(required = false) String range, @RequestParam(required = false) String scope,
+            @RequestParam(required = false) String value, @RequestParam(required = false) String type) {
+        ClientIp address = ip == null ? null : parse("ip", () -> ClientIp.parse(ip));
+        Cidr within = range == null ? null : parse("range", () -> Cidr.parse(range));
+        Instant now = clock.instant();
+        List<Map<String, Object>> found = Decisions.of(entries.live(), now).values().stream()
+                .filter(d -> address == null || d.value().contains(address))
+                .filter(d -> within == null || d.value().contains(within))
+                .filter(d -> scope == null || d.scope().equalsIgnoreCase(scope))
+                .filter(d -> value == null || d.valueText().equals(value))
+                .filter(d -> type == null || "ban".equalsIgnoreCase(type))
+                .map(d -> d.toJson(now, false)).toList();
+        // CrowdSec answers null, not [], when no decision applies; bouncers expect it.
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(found.isEmpty() ? "null" : mapper.writeValueAsString(found));
+    }
+
+    /** {@code POST /v1/usage-metrics}: taken and not kept (CrowdSec forwards them to its console). */
+    @PostMapping("/usage-metrics")
+    ResponseEntity<Void> usageMetrics() {
+        return ResponseEntity.status(HttpStatus.CREATED).build();
+    }
+
+    @GetMapping("/heartbeat")
+    ResponseEntity<Void> heartbeat() {
+        return ResponseEntity.ok().build();
+    }
+
+    private static List<String> words(String list) {
+        return list == null ? List.of() : Arrays.stream(list.split(",")).map(String::strip).filter(w -> !w.isEmpty()).toList();
+    }
+
+    private static <T> T parse(String field, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (InvalidIpException e) {
+            throw new InvalidFieldException(field, e.getMessage());
+        }
+    }
+}
