@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the PostgreSQL and Redis that the integration tests use answer on this machine, and
 # that nginx (for the forward-auth example test and the demo app of the whole stack), CrowdSec's custom
-# bouncer (for the end-to-end test of the bouncer API), curl, psql and
+# and firewall bouncers with nftables (for the end-to-end tests of the bouncer API), curl, psql and
 # npm (for deploy/local/stack.sh, which the end-to-end tests drive) are installed.
 #
 # Idempotent: a service that already answers is left alone. A local service that is installed but
@@ -262,6 +262,9 @@ ensure_nginx
 ensure_tool curl curl
 ensure_tool psql postgresql-client
 ensure_tool npm npm
-# CrowdSec's custom bouncer, a real bouncer for the end-to-end test of admin's Local API (StackIT);
-# without CrowdSec itself (a recommendation only), which it does not need here.
+# CrowdSec's custom and firewall bouncers, real bouncers for the end-to-end tests of admin's Local API
+# (StackIT; the firewall bouncer runs in a network namespace the test makes, with nftables); without
+# CrowdSec itself (a recommendation only), which they do not need here.
 ensure_tool crowdsec-custom-bouncer crowdsec-custom-bouncer --no-install-recommends
+ensure_tool nft nftables --no-install-recommends
+ensure_tool crowdsec-firewall-bouncer crowdsec-firewall-bouncer --no-install-recommends

@@ -12,13 +12,15 @@ create table bouncer (
 );
 create unique index bouncer_one_live_per_name on bouncer (name) where revoked_at is null;
 
--- What each bouncer holds: the decisions of its last complete answer (its cursor). A pull sends the
--- difference to what the lists say now, and replaces these rows only once the answer was written.
+-- What each bouncer holds: the decisions of the last answer written to it (its cursor), per address
+-- it pulls from (several instances may share one key, as CrowdSec allows). A pull sends the difference
+-- to what the lists say now, and replaces these rows only once the answer was written.
 create table bouncer_decision (
     bouncer_id  bigint      not null references bouncer (id) on delete cascade,
+    client      inet        not null,
     value       cidr        not null,
     decision_id bigint      not null,
     until       timestamptz not null,
     scenario    text        not null,
-    primary key (bouncer_id, value)
+    primary key (bouncer_id, client, value)
 );

@@ -4,6 +4,7 @@ import io.iptracking.admin.audit.AuditLog;
 import io.iptracking.admin.flags.AutoBlockPolicy;
 import io.iptracking.admin.flags.FlagStore;
 import io.iptracking.admin.bouncers.BouncerKeys;
+import io.iptracking.admin.bouncers.CurrentDecisions;
 import io.iptracking.admin.bouncers.Bouncers;
 import io.iptracking.admin.ips.ErasureTopic;
 import io.iptracking.admin.ips.IpErasure;
@@ -67,6 +68,11 @@ class AdminConfiguration {
     @Bean
     Bouncers bouncers(JdbcClient jdbc) {
         return new Bouncers(jdbc);
+    }
+
+    @Bean
+    CurrentDecisions currentDecisions(ListEntries entries) {
+        return new CurrentDecisions(entries);
     }
 
     @Bean

@@ -9,6 +9,9 @@ import io.iptracking.common.testing.TestKafka;
 import io.iptracking.common.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,10 +23,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -96,7 +101,13 @@ class BouncersIT {
         assertThat(call("GET", "/v1/decisions/stream?startup=maybe", key).statusCode()).isEqualTo(400);
         assertThat(call("GET", "/v1/decisions?ip=not-an-ip", key).statusCode()).isEqualTo(400);
         assertThat(call("POST", "/v1/usage-metrics", key).statusCode()).isEqualTo(201);
-        assertThat(call("GET", "/v1/heartbeat", key).statusCode()).isEqualTo(200);
+        HttpResponse<String> bearer = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/decisions?ip=192.0.2.1"))
+                .header("Authorization", "Bearer " + ApiClient.OPERATOR_KEY).GET());
+        assertThat(bearer.statusCode()).as("an admin key as a bearer token").isEqualTo(403);
+        assertThat(call("HEAD", "/v1/decisions/stream?startup=maybe", key).statusCode()).as("HEAD checks the key only").isEqualTo(200);
+        HttpResponse<String> head = call("HEAD", "/v1/decisions?ip=192.0.2.1", key);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
     }
 
     @Test
@@ -146,6 +157,23 @@ class BouncersIT {
     }
 
     @Test
+    void instancesSharingAKeyEachGetEveryChangeAndARevocationForgetsWhatTheyHeld() throws IOException {
+        String name = "shared-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = operator.post("/api/v1/bouncers", "{\"name\":\"" + name + "\"}").json().get("apiKey").asString();
+        json(stream(key, true));
+        assertThat(Json.mapper().readTree(rawGet("127.0.0.2", "/v1/decisions/stream?startup=true", key)).get("new")).isNotNull();
+        block("192.0.2.150", "1h");
+
+        assertThat(values(json(stream(key, false)).get("new"))).containsExactly("192.0.2.150");
+        assertThat(values(Json.mapper().readTree(rawGet("127.0.0.2", "/v1/decisions/stream?startup=false", key)).get("new")))
+                .as("the other instance, after the first took the change").containsExactly("192.0.2.150");
+
+        assertThat(heldRows(name)).isPositive();
+        assertThat(operator.delete("/api/v1/bouncers/" + name).status()).isEqualTo(204);
+        assertThat(heldRows(name)).isZero();
+    }
+
+    @Test
     void anExpiredBlockIsDeletedAtTheNextPull() {
         String key = newBouncer();
         block("192.0.2.200", "1s");
@@ -166,6 +194,28 @@ class BouncersIT {
         assertThat(values(covering)).containsExactly("192.0.2.64/29");
         assertThat(call("GET", "/v1/decisions?ip=192.0.2.73", key).body()).as("allowed").isEqualTo("null");
         assertThat(call("GET", "/v1/decisions?ip=2001:db8:ffff::1", key).body()).isEqualTo("null");
+    }
+
+    @Autowired
+    JdbcClient jdbc;
+
+    private long heldRows(String bouncer) {
+        return jdbc.sql("select count(*) from bouncer_decision d join bouncer b on b.id = d.bouncer_id where b.name = :name")
+                .param("name", bouncer).query(Long.class).single();
+    }
+
+    /** A GET over a socket bound to {@code source} (another loopback address: another instance of a bouncer); the body. */
+    private String rawGet(String source, String path, String key) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(source, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + key
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 200");
+            return response.substring(response.indexOf("\r\n\r\n") + 4);
+        }
     }
 
     private String newBouncer() {
@@ -193,13 +243,17 @@ class BouncersIT {
     }
 
     private HttpResponse<String> call(String method, String path, String key) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (key != null) {
             request.header("X-Api-Key", key);
         }
+        return send(request);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -13,7 +13,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates a CrowdSec bouncer by its key ({@code X-Api-Key}, as bouncers send it) against the
- * bouncer table: the principal is the {@link Bouncers.Bouncer}, with the role BOUNCER only. The admin
+ * live keys ({@link BouncerKeys#authenticate}): the principal is the {@link Bouncers.Bouncer}, with the role BOUNCER only. The admin
  * API's keys are not bouncer keys, nor the other way round. An unknown key stays anonymous.
  */
 public final class BouncerAuthentication extends OncePerRequestFilter {
@@ -21,10 +21,10 @@ public final class BouncerAuthentication extends OncePerRequestFilter {
     /** Longer than any key this system makes; a longer header is not hashed. */
     private static final int MAX_KEY_LENGTH = 256;
 
-    private final Bouncers bouncers;
+    private final BouncerKeys keys;
 
-    public BouncerAuthentication(Bouncers bouncers) {
-        this.bouncers = bouncers;
+    public BouncerAuthentication(BouncerKeys keys) {
+        this.keys = keys;
     }
 
     @Override
@@ -32,7 +32,7 @@ public final class BouncerAuthentication extends OncePerRequestFilter {
             throws ServletException, IOException {
         String key = request.getHeader("X-Api-Key");
         if (key != null && !key.isEmpty() && key.length() <= MAX_KEY_LENGTH) {
-            bouncers.byKey(key).ifPresent(bouncer -> {
+            keys.authenticate(key).ifPresent(bouncer -> {
                 var context = SecurityContextHolder.createEmptyContext();
                 context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(bouncer, null,
                         List.of(new SimpleGrantedAuthority("ROLE_BOUNCER"))));

@@ -70,23 +70,19 @@ public final class Bouncers {
 
     /** Revokes the live bouncer of that name and forgets what it holds; false when there is none. */
     public boolean revoke(String name, Instant now) {
+        // The update locks the row: a pull still running waits, then finds the bouncer revoked.
         List<Long> ids = jdbc.sql("update bouncer set revoked_at = :now where name = :name and revoked_at is null returning id")
                 .param("now", Timestamp.from(now)).param("name", name).query(Long.class).list();
         ids.forEach(id -> jdbc.sql("delete from bouncer_decision where bouncer_id = :id").param("id", id).update());
         return !ids.isEmpty();
     }
 
-    /** The live bouncer whose key this is. */
-    public Optional<Bouncer> byKey(String key) {
-        return jdbc.sql("select " + COLUMNS + " from bouncer where key_sha256 = :key and revoked_at is null")
-                .param("key", ApiKey.hash(key)).query(Bouncers::bouncer).optional();
-    }
-
-    /** What the bouncer holds: the decisions of its last complete answer. */
-    public Map<Cidr, Decision> held(long bouncerId) {
+    /** What the bouncer pulling from {@code client} holds: the decisions of the last answer written to it. */
+    public Map<Cidr, Decision> held(long bouncerId, String client) {
         Map<Cidr, Decision> held = new LinkedHashMap<>();
-        jdbc.sql("select value::text as value, decision_id, until, scenario from bouncer_decision where bouncer_id = :id")
-                .param("id", bouncerId).query(rs -> {
+        jdbc.sql("select value::text as value, decision_id, until, scenario from bouncer_decision where bouncer_id = :id "
+                        + "and client = cast(:client as inet)")
+                .param("id", bouncerId).param("client", client).query(rs -> {
                     Cidr value = Cidr.parse(rs.getString("value"));
                     held.put(value, new Decision(rs.getLong("decision_id"), rs.getString("scenario"), value,
                             rs.getTimestamp("until").toInstant()));
@@ -94,27 +90,55 @@ public final class Bouncers {
         return held;
     }
 
-    /** After a complete answer: the bouncer now holds {@code delta} applied to what it held. */
-    public void advance(long bouncerId, Decisions.Delta delta, Instant pulledAt) {
+    /**
+     * After an answer was written: the bouncer pulling from {@code client} now holds {@code delta}
+     * applied to what it held. Nothing when the bouncer was revoked meanwhile (the row lock orders this
+     * after a revocation, whose deletion would otherwise be undone).
+     */
+    public void advance(long bouncerId, String client, Decisions.Delta delta, Instant pulledAt) {
+        if (!live(bouncerId)) {
+            return;
+        }
         for (Decision d : delta.deleted()) {
-            jdbc.sql("delete from bouncer_decision where bouncer_id = :id and value = cast(:value as cidr)")
-                    .param("id", bouncerId).param("value", d.value().toString()).update();
+            jdbc.sql("delete from bouncer_decision where bouncer_id = :id and client = cast(:client as inet) and value = cast(:value as cidr)")
+                    .param("id", bouncerId).param("client", client).param("value", d.value().toString()).update();
         }
         for (Decision d : delta.added()) {
-            jdbc.sql("insert into bouncer_decision (bouncer_id, value, decision_id, until, scenario) "
-                            + "values (:id, cast(:value as cidr), :decision, :until, :scenario) on conflict (bouncer_id, value) do update "
+            jdbc.sql("insert into bouncer_decision (bouncer_id, client, value, decision_id, until, scenario) "
+                            + "values (:id, cast(:client as inet), cast(:value as cidr), :decision, :until, :scenario) "
+                            + "on conflict (bouncer_id, client, value) do update "
                             + "set decision_id = excluded.decision_id, until = excluded.until, scenario = excluded.scenario")
-                    .param("id", bouncerId).param("value", d.value().toString()).param("decision", d.id())
+                    .param("id", bouncerId).param("client", client).param("value", d.value().toString()).param("decision", d.id())
                     .param("until", Timestamp.from(d.until())).param("scenario", d.scenario()).update();
         }
         jdbc.sql("update bouncer set last_pull_at = :at where id = :id").param("at", Timestamp.from(pulledAt)).param("id", bouncerId)
                 .update();
     }
 
-    /** After a start-up answer: the bouncer holds exactly {@code current}. */
-    public void replace(long bouncerId, Map<Cidr, Decision> current, Instant pulledAt) {
-        jdbc.sql("delete from bouncer_decision where bouncer_id = :id").param("id", bouncerId).update();
-        advance(bouncerId, new Decisions.Delta(List.copyOf(current.values()), List.of()), pulledAt);
+    /** After a start-up answer was written: the bouncer pulling from {@code client} holds exactly {@code current}. */
+    public void replace(long bouncerId, String client, Map<Cidr, Decision> current, Instant pulledAt) {
+        if (!live(bouncerId)) {
+            return;
+        }
+        jdbc.sql("delete from bouncer_decision where bouncer_id = :id and client = cast(:client as inet)").param("id", bouncerId)
+                .param("client", client).update();
+        advance(bouncerId, client, new Decisions.Delta(List.copyOf(current.values()), List.of()), pulledAt);
+    }
+
+    /** Locks the bouncer's row until the transaction ends; false when it is revoked. */
+    private boolean live(long bouncerId) {
+        return jdbc.sql("select 1 from bouncer where id = :id and revoked_at is null for update").param("id", bouncerId)
+                .query(Integer.class).optional().isPresent();
+    }
+
+    /** The SHA-256 of every live bouncer's key, with its bouncer. */
+    public Map<java.nio.ByteBuffer, Bouncer> liveKeys() {
+        Map<java.nio.ByteBuffer, Bouncer> keys = new java.util.HashMap<>();
+        jdbc.sql("select key_sha256, " + COLUMNS + " from bouncer where revoked_at is null")
+                .query(rs -> {
+                    keys.put(java.nio.ByteBuffer.wrap(rs.getBytes("key_sha256")), bouncer(rs, 0));
+                });
+        return keys;
     }
 
     /** How many bouncers hold a decision of exactly {@code value}. */

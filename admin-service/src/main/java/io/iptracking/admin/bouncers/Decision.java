@@ -1,6 +1,7 @@
 package io.iptracking.admin.bouncers;
 
 import io.iptracking.common.ip.Cidr;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,7 +33,16 @@ public record Decision(long id, String scenario, Cidr value, Instant until) {
 
     /** Stable for the same decision: the same entry's same range. */
     public UUID uuid() {
-        return UUID.nameUUIDFromBytes(("ip-tracking:" + id + ":" + value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return nameUuid(id, value);
+    }
+
+    /** The id of a part of block entry {@code entryId} (what the allowlist left of its range): positive and stable. */
+    static long derivedId(long entryId, Cidr part) {
+        return nameUuid(entryId, part).getMostSignificantBits() & Long.MAX_VALUE;
+    }
+
+    private static UUID nameUuid(long id, Cidr value) {
+        return UUID.nameUUIDFromBytes(("ip-tracking:" + id + ":" + value).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The decision as CrowdSec's Local API serves it, at {@code now}; {@code deleted}: its duration is negative. */

@@ -6,19 +6,23 @@ import io.iptracking.common.ip.Cidr;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bans a bouncer should hold at an instant: every active block, less what the allowlist allows.
  * A bouncer knows no exceptions, so a block range that contains an allowed range is sent as the parts
- * of it that are not allowed (at most 128 per allowed range inside it), and a block inside an allowed
+ * of it that are not allowed (at most one per bit of prefix between the two ranges for each allowed
+ * range inside it: 32 for IPv4, 128 for IPv6), and a block inside an allowed
  * range not at all: an allowed address is never banned, as at the edge.
  */
 public final class Decisions {
+
+    private static final Logger log = LoggerFactory.getLogger(Decisions.class);
 
     /** How long a permanent block lasts for a bouncer, which needs an end: ten years from its creation. */
     static final Duration PERMANENT = Duration.ofDays(3650);
@@ -26,28 +30,35 @@ public final class Decisions {
     private Decisions() {
     }
 
-    /** By value; a value two blocks name (a range and a part of a wider one) is the most specific entry's. */
+    /**
+     * By value, in no particular order. A value that two blocks name (a range, and the same range
+     * left of a wider block) is the decision that lasts longest, as CrowdSec keeps it. A block whose
+     * range cannot be cut around the allowlist is left out and logged, rather than stop every pull.
+     */
     public static Map<Cidr, Decision> of(List<StoredEntry> live, Instant now) {
         List<StoredEntry> active = live.stream().filter(e -> e.isActiveAt(now)).toList();
         List<Cidr> allowed = active.stream().filter(e -> e.entry().action() == ListAction.ALLOW).map(e -> e.entry().cidr()).toList();
         Map<Cidr, Decision> decisions = new LinkedHashMap<>();
-        active.stream().filter(e -> e.entry().action() == ListAction.BLOCK)
-                .sorted(Comparator.comparingInt((StoredEntry e) -> -e.entry().cidr().prefixLength()).thenComparingLong(StoredEntry::id))
-                .forEach(e -> {
-                    Cidr range = e.entry().cidr();
-                    Instant until = e.entry().expiresAt() != null ? e.entry().expiresAt() : e.entry().createdAt().plus(PERMANENT);
-                    for (Cidr part : range.minus(allowed)) {
-                        long id = part.equals(range) ? e.id() : partId(e.id(), part);
-                        decisions.putIfAbsent(part, new Decision(id, e.entry().reason(), part, until));
-                    }
-                });
+        for (StoredEntry e : active) {
+            if (e.entry().action() != ListAction.BLOCK) {
+                continue;
+            }
+            Cidr range = e.entry().cidr();
+            Instant until = e.entry().expiresAt() != null ? e.entry().expiresAt() : e.entry().createdAt().plus(PERMANENT);
+            List<Cidr> parts;
+            try {
+                parts = range.minus(allowed);
+            } catch (RuntimeException ex) {
+                log.error("Block entry {} ({}) is not sent to bouncers: it could not be cut around the allowlist: {}", e.id(), range,
+                        ex.toString());
+                continue;
+            }
+            for (Cidr part : parts) {
+                Decision d = new Decision(part.equals(range) ? e.id() : Decision.derivedId(e.id(), part), e.entry().reason(), part, until);
+                decisions.merge(part, d, (a, b) -> b.until().isAfter(a.until()) ? b : a);
+            }
+        }
         return decisions;
-    }
-
-    /** Positive, stable, and far above the entries' own ids in practice. */
-    private static long partId(long entryId, Cidr part) {
-        return UUID.nameUUIDFromBytes(("ip-tracking:" + entryId + ":" + part).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .getMostSignificantBits() & Long.MAX_VALUE;
     }
 
     /**
@@ -64,8 +75,13 @@ public final class Decisions {
         public boolean keeps(Decision d) {
             return scopes.stream().anyMatch(s -> s.equalsIgnoreCase(d.scope()))
                     && (origins.isEmpty() || origins.stream().anyMatch(o -> o.equalsIgnoreCase(Decision.ORIGIN)))
-                    && (scenariosContaining.isEmpty() || scenariosContaining.stream().anyMatch(w -> d.scenario().contains(w)))
-                    && scenariosNotContaining.stream().noneMatch(w -> d.scenario().contains(w));
+                    && (scenariosContaining.isEmpty() || scenariosContaining.stream().anyMatch(w -> containsFold(d.scenario(), w)))
+                    && scenariosNotContaining.stream().noneMatch(w -> containsFold(d.scenario(), w));
+        }
+
+        /** Case-insensitive, as CrowdSec's {@code ContainsFold}. */
+        private static boolean containsFold(String text, String word) {
+            return text.toLowerCase(Locale.ROOT).contains(word.toLowerCase(Locale.ROOT));
         }
 
         public Map<Cidr, Decision> apply(Map<Cidr, Decision> decisions) {

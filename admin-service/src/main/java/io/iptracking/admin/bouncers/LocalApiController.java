@@ -1,6 +1,5 @@
 package io.iptracking.admin.bouncers;
 
-import io.iptracking.admin.lists.ListEntries;
 import io.iptracking.admin.web.InvalidFieldException;
 import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
@@ -23,7 +22,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -44,7 +42,7 @@ class LocalApiController {
     private static final Logger log = LoggerFactory.getLogger(LocalApiController.class);
 
     private final Bouncers bouncers;
-    private final ListEntries entries;
+    private final CurrentDecisions decisions;
     private final TransactionTemplate tx;
     private final JsonMapper mapper;
     private final Clock clock;
@@ -52,25 +50,26 @@ class LocalApiController {
     private final Counter startups;
     private final Counter unfinished;
 
-    LocalApiController(Bouncers bouncers, ListEntries entries, TransactionTemplate tx, JsonMapper mapper, Clock clock,
+    LocalApiController(Bouncers bouncers, CurrentDecisions decisions, TransactionTemplate tx, JsonMapper mapper, Clock clock,
             MeterRegistry registry) {
         this.bouncers = bouncers;
-        this.entries = entries;
+        this.decisions = decisions;
         this.tx = tx;
         this.mapper = mapper;
         this.clock = clock;
         this.pulls = Counter.builder("ipt.admin.bouncer.pulls").tag("startup", "false")
-                .description("Decision streams answered in full to bouncers").register(registry);
+                .description("Decision streams written to bouncers").register(registry);
         this.startups = Counter.builder("ipt.admin.bouncer.pulls").tag("startup", "true").register(registry);
         this.unfinished = Counter.builder("ipt.admin.bouncer.pulls.unfinished")
-                .description("Decision streams a bouncer did not receive in full (its cursor stays)").register(registry);
+                .description("Decision streams that could not be written to the bouncer (its cursor stays)").register(registry);
     }
 
     /**
      * {@code GET /v1/decisions/stream}: with {@code startup=true} every current decision as new (and
      * the bouncer's cursor set to them), else what changed since the last answer this bouncer received
-     * in full: new or changed decisions, and deleted ones (unblocked, expired, now allowed) with a
-     * negative duration. The cursor advances only once the answer was written.
+     * from this address: new or changed decisions, and deleted ones (unblocked, expired, now allowed)
+     * with a negative duration. The cursor, kept per key and address (instances may share a key), advances
+     * only once the answer was written to the connection.
      */
     @RequestMapping(path = "/decisions/stream", method = {RequestMethod.GET, RequestMethod.HEAD})
     void stream(@RequestParam(defaultValue = "false") String startup, @RequestParam(required = false) String scopes,
@@ -79,21 +78,23 @@ class LocalApiController {
             @RequestParam(name = "scenarios_not_containing", required = false) String notContaining,
             @AuthenticationPrincipal Bouncers.Bouncer bouncer, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
+        if ("HEAD".equals(request.getMethod())) {
+            // As CrowdSec: a bouncer checks its key with it, whatever the parameters.
+            response.setStatus(HttpStatus.OK.value());
+            return;
+        }
         boolean fromScratch = switch (startup) {
             case "true" -> true;
             case "false" -> false;
             default -> throw new InvalidFieldException("startup", "is true or false");
         };
-        if ("HEAD".equals(request.getMethod())) {
-            response.setStatus(HttpStatus.OK.value());
-            return;
-        }
+        String client = request.getRemoteAddr();
         Decisions.Filter filter = new Decisions.Filter(scopes == null ? Decisions.Filter.DEFAULT_SCOPES : words(scopes),
                 words(origins), words(containing), words(notContaining));
         Instant now = clock.instant();
-        Map<Cidr, Decision> current = filter.apply(Decisions.of(entries.live(), now));
+        Map<Cidr, Decision> current = filter.apply(decisions.at(now));
         Decisions.Delta delta = fromScratch ? new Decisions.Delta(List.copyOf(current.values()), List.of())
-                : Decisions.Delta.between(bouncers.held(bouncer.id()), current);
+                : Decisions.Delta.between(bouncers.held(bouncer.id(), client), current);
         byte[] body = mapper.writeValueAsBytes(Map.of(
                 "new", delta.added().stream().map(d -> d.toJson(now, false)).toList(),
                 "deleted", delta.deleted().stream().map(d -> d.toJson(now, true)).toList()));
@@ -106,15 +107,15 @@ class LocalApiController {
             out.flush();
         } catch (IOException e) {
             unfinished.increment();
-            log.info("Bouncer {} did not receive its decisions in full ({}); it gets them again on its next pull", bouncer.name(),
-                    e.toString());
+            log.info("The decisions for bouncer {} at {} could not be written ({}); it gets them again on its next pull",
+                    bouncer.name(), client, e.toString());
             return;
         }
         tx.executeWithoutResult(status -> {
             if (fromScratch) {
-                bouncers.replace(bouncer.id(), current, now);
+                bouncers.replace(bouncer.id(), client, current, now);
             } else {
-                bouncers.advance(bouncer.id(), delta, now);
+                bouncers.advance(bouncer.id(), client, delta, now);
             }
         });
         (fromScratch ? startups : pulls).increment();
@@ -131,7 +132,7 @@ class LocalApiController {
         ClientIp address = ip == null ? null : parse("ip", () -> ClientIp.parse(ip));
         Cidr within = range == null ? null : parse("range", () -> Cidr.parse(range));
         Instant now = clock.instant();
-        List<Map<String, Object>> found = Decisions.of(entries.live(), now).values().stream()
+        List<Map<String, Object>> found = decisions.at(now).values().stream()
                 .filter(d -> address == null || d.value().contains(address))
                 .filter(d -> within == null || d.value().contains(within))
                 .filter(d -> scope == null || d.scope().equalsIgnoreCase(scope))
@@ -147,11 +148,6 @@ class LocalApiController {
     @PostMapping("/usage-metrics")
     ResponseEntity<Void> usageMetrics() {
         return ResponseEntity.status(HttpStatus.CREATED).build();
-    }
-
-    @GetMapping("/heartbeat")
-    ResponseEntity<Void> heartbeat() {
-        return ResponseEntity.ok().build();
     }
 
     private static List<String> words(String list) {

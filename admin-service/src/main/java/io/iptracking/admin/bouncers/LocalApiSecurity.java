@@ -23,9 +23,9 @@ class LocalApiSecurity {
 
     @Bean
     @Order(0)
-    SecurityFilterChain localApi(HttpSecurity http, Bouncers bouncers, JsonMapper mapper) throws Exception {
+    SecurityFilterChain localApi(HttpSecurity http, BouncerKeys keys, JsonMapper mapper) throws Exception {
         WebConfiguration.stateless(http.securityMatcher("/v1/**"))
-                .addFilterBefore(new BouncerAuthentication(bouncers), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BouncerAuthentication(keys), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().hasRole("BOUNCER"))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((request, response, ex) -> Problems.write(response, Problems.of(

@@ -107,6 +107,19 @@ public final class ListEntries {
         return jdbc.sql("select " + COLUMNS + " from list_entry where not expired").query(ROW).list();
     }
 
+    /**
+     * A fingerprint of the live entries that changes whenever one is made, removed, expired by the
+     * sweep or changed (its reason, its end): for caches of what the lists say.
+     */
+    public record Version(long live, long fingerprint, long lastId) {
+    }
+
+    public Version version() {
+        return jdbc.sql("select count(*) as live, coalesce(sum(hashtext(reason || ':' || coalesce(expires_at::text, ''))), 0) as fp, "
+                        + "(select coalesce(max(id), 0) from list_entry) as last_id from list_entry where not expired")
+                .query((rs, n) -> new Version(rs.getLong("live"), rs.getLong("fp"), rs.getLong("last_id"))).single();
+    }
+
     /** Active entries whose range contains {@code ip}, most specific first. */
     public List<StoredEntry> activeContaining(ClientIp ip, Instant now) {
         return activeContaining(ip.toCidr(), now);

@@ -123,8 +123,8 @@ public record Cidr(ClientIp network, int prefixLength) {
             return List.of();
         }
         IPAddress[] merged = rest.getFirst().mergeToPrefixBlocks(rest.subList(1, rest.size()).toArray(IPAddress[]::new));
-        return Arrays.stream(merged).map(b -> Cidr.of(ClientIp.of(b.getLower().withoutPrefixLength()), b.getPrefixLength()))
-                .toList();
+        // Read back as written, through parse: a part in ::ffff:0:0/96 is the IPv4 range it stands for.
+        return Arrays.stream(merged).map(b -> Cidr.parse(b.toCanonicalString())).distinct().toList();
     }
 
     /** This range as the IPAddress library's prefix block. */

@@ -131,5 +131,9 @@ class CidrTest {
                 .anySatisfy(c -> assertThat(c.contains(ClientIp.parse("2001:db8::"))).isTrue())
                 .anySatisfy(c -> assertThat(c.contains(ClientIp.parse("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"))).isTrue());
         assertThat(Cidr.parse("0.0.0.0/0").minus(List.of(Cidr.parse("0.0.0.0/1"), Cidr.parse("128.0.0.0/1")))).isEmpty();
+        // Beside the IPv4-mapped range: a part inside it is the IPv4 range it stands for.
+        assertThat(Cidr.parse("::fffe:0:0/95").minus(List.of(Cidr.parse("::fffe:0:1")))).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.contains(ClientIp.parse("::fffe:0:1"))).isFalse())
+                .anySatisfy(c -> assertThat(c).isEqualTo(Cidr.parse("0.0.0.0/0")));
     }
 }
