@@ -174,6 +174,17 @@ class BouncersIT {
     }
 
     @Test
+    void aKeyPullsFromAtMost32AddressesEachWithItsOwnCursor() throws IOException {
+        String key = newBouncer();
+        for (int i = 2; i < 2 + 32; i++) {
+            assertThat(rawGet("127.0.0." + i, "/v1/decisions/stream?startup=true", key)).contains("\"new\"");
+        }
+        String refused = rawRequest("127.0.0.40", "/v1/decisions/stream?startup=true", key);
+        assertThat(refused).startsWith("HTTP/1.1 429").contains("urn:iptracking:problem:limit-reached");
+        assertThat(rawGet("127.0.0.2", "/v1/decisions/stream", key)).as("an address it knows").contains("\"deleted\"");
+    }
+
+    @Test
     void anExpiredBlockIsDeletedAtTheNextPull() {
         String key = newBouncer();
         block("192.0.2.200", "1s");
@@ -206,15 +217,20 @@ class BouncersIT {
 
     /** A GET over a socket bound to {@code source} (another loopback address: another instance of a bouncer); the body. */
     private String rawGet(String source, String path, String key) throws IOException {
+        String response = rawRequest(source, path, key);
+        assertThat(response).startsWith("HTTP/1.1 200");
+        return response.substring(response.indexOf("\r\n\r\n") + 4);
+    }
+
+    /** The whole response, status line first. */
+    private String rawRequest(String source, String path, String key) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(source, 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(20_000);
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + key
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(response).startsWith("HTTP/1.1 200");
-            return response.substring(response.indexOf("\r\n\r\n") + 4);
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -141,6 +141,12 @@ public final class Bouncers {
         return keys;
     }
 
+    /** The addresses the bouncer pulls from, other than {@code client}, whose cursors are kept. */
+    public long otherClients(long bouncerId, String client) {
+        return jdbc.sql("select count(distinct client) from bouncer_decision where bouncer_id = :id and client <> cast(:client as inet)")
+                .param("id", bouncerId).param("client", client).query(Long.class).single();
+    }
+
     /** How many bouncers hold a decision of exactly {@code value}. */
     public long holding(Cidr value) {
         return jdbc.sql("select count(*) from bouncer_decision where value = cast(:value as cidr)").param("value", value.toString())

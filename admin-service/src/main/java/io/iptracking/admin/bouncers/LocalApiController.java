@@ -17,11 +17,14 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.iptracking.admin.web.Problems;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -40,6 +43,12 @@ import tools.jackson.databind.json.JsonMapper;
 class LocalApiController {
 
     private static final Logger log = LoggerFactory.getLogger(LocalApiController.class);
+
+    /**
+     * Addresses that may pull with one key, each with a cursor of its own (a copy of the decisions):
+     * a key holder cannot make the table grow without bound by pulling from ever new addresses.
+     */
+    static final int MAX_ADDRESSES_PER_KEY = 32;
 
     private final Bouncers bouncers;
     private final CurrentDecisions decisions;
@@ -93,8 +102,12 @@ class LocalApiController {
                 words(origins), words(containing), words(notContaining));
         Instant now = clock.instant();
         Map<Cidr, Decision> current = filter.apply(decisions.at(now));
+        Map<Cidr, Decision> held = fromScratch ? Map.of() : bouncers.held(bouncer.id(), client);
+        if (held.isEmpty() && bouncers.otherClients(bouncer.id(), client) >= MAX_ADDRESSES_PER_KEY) {
+            throw new TooManyAddressesException(bouncer.name());
+        }
         Decisions.Delta delta = fromScratch ? new Decisions.Delta(List.copyOf(current.values()), List.of())
-                : Decisions.Delta.between(bouncers.held(bouncer.id(), client), current);
+                : Decisions.Delta.between(held, current);
         byte[] body = mapper.writeValueAsBytes(Map.of(
                 "new", delta.added().stream().map(d -> d.toJson(now, false)).toList(),
                 "deleted", delta.deleted().stream().map(d -> d.toJson(now, true)).toList()));
@@ -148,6 +161,21 @@ class LocalApiController {
     @PostMapping("/usage-metrics")
     ResponseEntity<Void> usageMetrics() {
         return ResponseEntity.status(HttpStatus.CREATED).build();
+    }
+
+    /** Too many addresses pull with one key. */
+    static final class TooManyAddressesException extends RuntimeException {
+
+        TooManyAddressesException(String bouncer) {
+            super(MAX_ADDRESSES_PER_KEY + " addresses already pull with the key of bouncer '" + bouncer + "': give each bouncer "
+                    + "instance its own key (revoking this one forgets them)");
+        }
+    }
+
+    @ExceptionHandler(TooManyAddressesException.class)
+    ResponseEntity<ProblemDetail> tooMany(TooManyAddressesException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .body(Problems.of(HttpStatus.TOO_MANY_REQUESTS, Problems.LIMIT_REACHED, "Too many addresses for one key", e.getMessage()));
     }
 
     private static List<String> words(String list) {
