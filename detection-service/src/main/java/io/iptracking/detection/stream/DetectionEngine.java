@@ -15,12 +15,11 @@ import io.iptracking.detection.window.RequestFacts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Detection for the clients of one partition, over a {@link ClientStore} and a {@link PopulationStore}:
+ * Detection for the clients of one partition, over a {@link ClientStore} and two {@link SmallStore}s
+ * (the anomaly model's population sample, the erased clients):
  * what the topology's processor does, without Kafka, so that a labelled replay of a day of traffic runs
  * the same code in seconds.
  *
@@ -49,10 +48,10 @@ public final class DetectionEngine {
     private final Clock clock;
     private final DetectionListener listener;
     private final ClientStore clients;
-    private final PopulationStore population;
-    private final ErasedClients erasedStore;
-    // The erased clients, also in a map: each request looks here, and there are few.
-    private final Map<Cidr, Long> erased = new HashMap<>();
+    // Slot → the latest window features of a client that hashes to it.
+    private final SmallStore<Integer, PopulationSample> population;
+    // Erased client → the instant (epoch ms) up to which its requests are the erased ones.
+    private final SmallStore<Cidr, Long> erased;
     private final long graceMs;
     private final long retainMs;
     private final long bucketMs;
@@ -65,14 +64,13 @@ public final class DetectionEngine {
     private Cidr purgedTo;
 
     public DetectionEngine(DetectionProperties p, Clock clock, DetectionListener listener, ClientStore clients,
-            PopulationStore population, ErasedClients erased) {
+            SmallStore<Integer, PopulationSample> population, SmallStore<Cidr, Long> erased) {
         this.detector = new Detector(p);
         this.clock = clock;
         this.listener = listener;
         this.clients = clients;
         this.population = population;
-        this.erasedStore = erased;
-        erased.forEach(this.erased::put);
+        this.erased = erased;
         this.graceMs = p.window().grace().toMillis();
         // A request that arrives within the grace can still share a window with requests one window
         // length before it.
@@ -131,9 +129,8 @@ public final class DetectionEngine {
         boolean held = clients.get(client) != null;
         clients.delete(client);
         population.delete(slot(client));
-        if (upTo > erased.getOrDefault(client, Long.MIN_VALUE)) {
+        if (!(erased.get(client) instanceof Long before && before >= upTo)) {
             erased.put(client, upTo);
-            erasedStore.put(client, upTo);
         }
         listener.erased(held);
     }
@@ -195,11 +192,13 @@ public final class DetectionEngine {
         });
         idle.forEach(clients::delete);
         // An erased client's old requests are late now: the grace rule drops them.
-        List<Cidr> done = erased.entrySet().stream().filter(e -> e.getValue() < streamTime - graceMs).map(Map.Entry::getKey).toList();
-        done.forEach(c -> {
-            erased.remove(c);
-            erasedStore.delete(c);
+        List<Cidr> done = new ArrayList<>();
+        erased.forEach((client, upTo) -> {
+            if (upTo < streamTime - graceMs) {
+                done.add(client);
+            }
         });
+        done.forEach(erased::delete);
     }
 
     /** Fits the model on what the population store holds, as after a restart or when a task is assigned. */

@@ -10,6 +10,7 @@ import io.iptracking.detection.DetectionProperties;
 import io.iptracking.detection.anomaly.PopulationSample;
 import io.iptracking.detection.window.ClientWindow;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,7 +53,8 @@ final class DetectionProcessor implements Processor<ClientIp, Object, ClientIp, 
         // A new cache on every init: after an aborted transaction the task is re-initialised on
         // restored state, and nothing cached before may survive that.
         engine = new DetectionEngine(properties, clock, listener, new KafkaClientStore(clients, new RecentClients()),
-                new KafkaPopulationStore(population), new KafkaErasedClients(erased));
+                // Sorted as the store iterates them, so a refit sees the samples in the same order as a replay.
+                SmallStore.over(population, new TreeMap<>()), SmallStore.over(erased, new HashMap<>()));
         // The stores are restored before init: the model is refitted from them, not lost on a restart.
         engine.refit();
         context.schedule(properties.window().maintenanceInterval(), PunctuationType.STREAM_TIME, engine::maintain);
@@ -142,63 +144,6 @@ final class DetectionProcessor implements Processor<ClientIp, Object, ClientIp, 
                 }
             }
             return null;
-        }
-    }
-
-    /**
-     * The population store, with its slots also held in a map: the sample is a few thousand entries
-     * per task, read whole at every refit, which should not cost a store scan and a deserialization of
-     * each slot. Loaded from the store when the task starts; every put and delete goes to both.
-     */
-    private static final class KafkaPopulationStore implements PopulationStore {
-
-        private final KeyValueStore<Integer, PopulationSample> store;
-        // Sorted as the store iterates them, so a refit sees the samples in the same order either way.
-        private final Map<Integer, PopulationSample> slots = new TreeMap<>();
-
-        KafkaPopulationStore(KeyValueStore<Integer, PopulationSample> store) {
-            this.store = store;
-            try (KeyValueIterator<Integer, PopulationSample> all = store.all()) {
-                all.forEachRemaining(e -> slots.put(e.key, e.value));
-            }
-        }
-
-        @Override
-        public void put(int slot, PopulationSample sample) {
-            store.put(slot, sample);
-            slots.put(slot, sample);
-        }
-
-        @Override
-        public void delete(int slot) {
-            store.delete(slot);
-            slots.remove(slot);
-        }
-
-        @Override
-        public void forEach(BiConsumer<Integer, PopulationSample> visitor) {
-            slots.forEach(visitor);
-        }
-    }
-
-    /** The erased clients' store. */
-    private record KafkaErasedClients(KeyValueStore<Cidr, Long> store) implements ErasedClients {
-
-        @Override
-        public void put(Cidr client, long upTo) {
-            store.put(client, upTo);
-        }
-
-        @Override
-        public void delete(Cidr client) {
-            store.delete(client);
-        }
-
-        @Override
-        public void forEach(BiConsumer<Cidr, Long> visitor) {
-            try (KeyValueIterator<Cidr, Long> all = store.all()) {
-                all.forEachRemaining(e -> visitor.accept(e.key, e.value));
-            }
         }
     }
 

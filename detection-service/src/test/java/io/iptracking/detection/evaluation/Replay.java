@@ -7,18 +7,17 @@ import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.ip.ClientNetwork;
 import io.iptracking.common.kafka.Topics;
 import io.iptracking.detection.DetectionProperties;
-import io.iptracking.detection.anomaly.PopulationSample;
 import io.iptracking.detection.stream.ClientStore;
 import io.iptracking.detection.stream.DetectionEngine;
 import io.iptracking.detection.stream.DetectionListener;
-import io.iptracking.detection.stream.ErasedClients;
-import io.iptracking.detection.stream.PopulationStore;
+import io.iptracking.detection.stream.SmallStore;
 import io.iptracking.detection.window.ClientWindow;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,7 +48,7 @@ public final class Replay {
         this.maintenanceMs = p.window().maintenanceInterval().toMillis();
         for (int i = 0; i < partitions; i++) {
             engines.add(new DetectionEngine(p, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), DetectionListener.NONE, new MapStore(),
-                    new MapPopulation(), ErasedClients.inMemory()));
+                    SmallStore.inMemory(new TreeMap<>()), SmallStore.inMemory(new HashMap<>())));
             streamTime[i] = Long.MIN_VALUE;
             nextMaintenance[i] = Long.MIN_VALUE;
             nextPurge[i] = Long.MIN_VALUE;
@@ -135,25 +134,6 @@ public final class Replay {
                 visited++;
             }
             return null;
-        }
-    }
-
-    private static final class MapPopulation implements PopulationStore {
-        private final TreeMap<Integer, PopulationSample> map = new TreeMap<>();
-
-        @Override
-        public void put(int slot, PopulationSample sample) {
-            map.put(slot, sample);
-        }
-
-        @Override
-        public void delete(int slot) {
-            map.remove(slot);
-        }
-
-        @Override
-        public void forEach(BiConsumer<Integer, PopulationSample> visitor) {
-            map.forEach(visitor);
         }
     }
 }
