@@ -22,10 +22,16 @@ import io.iptracking.admin.requestlog.RequestLogPartitions;
 import io.iptracking.admin.requestlog.RequestLogWriter;
 import io.iptracking.admin.requestlog.Retention;
 import io.iptracking.admin.requestlog.SensitivePaths;
+import io.iptracking.admin.webhooks.Deliveries;
+import io.iptracking.admin.webhooks.Destinations;
+import io.iptracking.admin.webhooks.Endpoints;
+import io.iptracking.admin.webhooks.WebhookEvents;
 import io.iptracking.common.apikey.ApiKey;
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.kafka.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -58,6 +64,13 @@ class AdminConfiguration {
     @ConfigurationPropertiesBinding
     static Converter<String, ApiKey> apiKeyConverter() {
         return ApiKey::parse;
+    }
+
+    /** Lets configuration list address ranges (webhook destinations). */
+    @Bean
+    @ConfigurationPropertiesBinding
+    static Converter<String, Cidr> cidrConverter() {
+        return Cidr::parse;
     }
 
     @Bean
@@ -96,8 +109,30 @@ class AdminConfiguration {
     }
 
     @Bean
-    ListChanges listChanges(ListEntries entries, Outbox outbox, AuditLog audit, TransactionTemplate tx, Clock clock) {
-        return new ListChanges(entries, outbox, audit, tx, clock);
+    ListChanges listChanges(ListEntries entries, Outbox outbox, AuditLog audit, TransactionTemplate tx, Clock clock,
+            WebhookEvents webhookEvents) {
+        return new ListChanges(entries, outbox, audit, tx, clock, webhookEvents);
+    }
+
+    @Bean
+    Deliveries webhookDeliveries(JdbcClient jdbc) {
+        return new Deliveries(jdbc);
+    }
+
+    @Bean
+    WebhookEvents webhookEvents(Deliveries deliveries) {
+        return new WebhookEvents(deliveries);
+    }
+
+    @Bean
+    Destinations webhookDestinations(AdminProperties p) {
+        return new Destinations(p.webhooks().allowedDestinations(), p.webhooks().refusedDestinations(), InetAddress::getAllByName);
+    }
+
+    @Bean
+    Endpoints webhookEndpoints(JdbcClient jdbc, Destinations destinations, AuditLog audit, TransactionTemplate tx, Clock clock,
+            AdminProperties p) {
+        return new Endpoints(jdbc, destinations, audit, tx, clock, p.webhooks().maxEndpoints());
     }
 
     @Bean
@@ -134,14 +169,15 @@ class AdminConfiguration {
 
     @Bean
     IpErasure ipErasure(FlagStore flags, RequestLog requestLog, ListEntries entries, AuditLog audit, IpTruncation truncation,
-            Bouncers bouncers, ErasureTopic erasureTopic, AdminProperties p, TransactionTemplate tx, Clock clock) {
+            Bouncers bouncers, Deliveries webhooks, ErasureTopic erasureTopic, AdminProperties p, TransactionTemplate tx,
+            Clock clock) {
         String key = p.privacy().pseudonymKey();
         if (key.isEmpty()) {
             log.warn("No ADMIN_PSEUDONYM_KEY: an erased IP's pseudonym cannot be linked to it later, not even to prove "
                     + "the erasure");
         }
         Pseudonyms pseudonyms = key.isEmpty() ? Pseudonyms.unlinkable() : new Pseudonyms(key.getBytes(StandardCharsets.UTF_8));
-        return new IpErasure(flags, requestLog, entries, audit, truncation, bouncers, pseudonyms, erasureTopic, tx, clock);
+        return new IpErasure(flags, requestLog, entries, audit, truncation, bouncers, webhooks, pseudonyms, erasureTopic, tx, clock);
     }
 
     @Bean(destroyMethod = "close")

@@ -3,6 +3,7 @@ package io.iptracking.admin;
 import io.iptracking.admin.privacy.IpTruncation;
 import io.iptracking.common.apikey.ApiKey;
 import io.iptracking.common.event.FlagRule;
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.event.SensitivePathPatterns;
 import io.iptracking.common.event.Severity;
 import jakarta.validation.Valid;
@@ -33,7 +34,8 @@ public record AdminProperties(
         @Valid @NotNull @DefaultValue Privacy privacy,
         @Valid @NotNull @DefaultValue RequestLog requestLog,
         @Valid @NotNull @DefaultValue Retention retention,
-        @Valid @NotNull @DefaultValue AutoBlock autoBlock) {
+        @Valid @NotNull @DefaultValue AutoBlock autoBlock,
+        @Valid @NotNull @DefaultValue Webhooks webhooks) {
 
     /**
      * Admin's topics. The broker and client settings are Spring Boot's {@code spring.kafka.*}; how long
@@ -151,6 +153,42 @@ public record AdminProperties(
         @AssertTrue(message = "admin.auto-block.duration must be positive")
         boolean isDurationPositive() {
             return duration.isPositive();
+        }
+    }
+
+    /**
+     * Webhooks: where they may go, how they are retried, how long their history is kept.
+     *
+     * @param allowedDestinations address ranges webhooks may be sent to; a URL's host must resolve to
+     *     these only
+     * @param refusedDestinations address ranges refused even inside an allowed one, unless an allowed
+     *     range is more specific: loopback, link-local (cloud metadata at 169.254.169.254), other cloud
+     *     metadata addresses, this-network, multicast and reserved ranges
+     * @param firstRetry the wait before the first retry of a failed delivery; each next wait doubles
+     * @param maxRetryInterval the longest wait between two attempts
+     * @param retryFor how long a delivery is retried before it is dead (kept, shown by the API, retried
+     *     on request)
+     * @param timeout the most one attempt may take, connecting included; longer is a failure
+     * @param concurrency attempts in flight at once, per admin instance
+     * @param maxEndpoints the most endpoints that may be registered
+     * @param keepDeliveries how long delivered and dead deliveries stay visible through the API
+     */
+    public record Webhooks(
+            @NotNull @DefaultValue({"0.0.0.0/0", "::/0"}) List<Cidr> allowedDestinations,
+            @NotNull @DefaultValue({"0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "100.100.100.200/32", "192.0.0.0/24",
+                "224.0.0.0/3", "::/127", "fe80::/10", "fec0::/10", "ff00::/8", "fd00:ec2::254/128"}) List<Cidr> refusedDestinations,
+            @NotNull @DefaultValue("5s") Duration firstRetry,
+            @NotNull @DefaultValue("1h") Duration maxRetryInterval,
+            @NotNull @DefaultValue("24h") Duration retryFor,
+            @NotNull @DefaultValue("10s") Duration timeout,
+            @Min(1) @Max(256) @DefaultValue("16") int concurrency,
+            @Min(1) @Max(1000) @DefaultValue("50") int maxEndpoints,
+            @NotNull @DefaultValue("7d") Duration keepDeliveries) {
+
+        @AssertTrue(message = "admin.webhooks durations must be positive, and max-retry-interval at least first-retry")
+        boolean isSane() {
+            return firstRetry.isPositive() && maxRetryInterval.compareTo(firstRetry) >= 0 && retryFor.isPositive()
+                    && timeout.isPositive() && keepDeliveries.isPositive();
         }
     }
 }

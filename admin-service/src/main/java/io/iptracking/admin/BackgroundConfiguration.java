@@ -6,6 +6,12 @@ import io.iptracking.admin.kafka.TopicFeeds;
 import io.iptracking.admin.lists.BlocklistRelay;
 import io.iptracking.admin.requestlog.RequestLogWriter;
 import io.iptracking.admin.requestlog.Retention;
+import io.iptracking.admin.webhooks.Deliveries;
+import io.iptracking.admin.webhooks.Destinations;
+import io.iptracking.admin.webhooks.Retries;
+import io.iptracking.admin.webhooks.WebhookDispatcher;
+import io.iptracking.admin.webhooks.WebhookEvents;
+import io.iptracking.admin.webhooks.WebhookSender;
 import io.iptracking.common.event.EnrichedRequestEvent;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.ip.ClientIp;
@@ -13,10 +19,13 @@ import io.iptracking.common.kafka.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +38,11 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What only the running service does: relay the outbox continuously, consume flags and requests,
- * enforce retention. The command line (no web server) runs none of it.
+ * send webhooks, enforce retention. The command line (no web server) runs none of it.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -58,11 +68,19 @@ class BackgroundConfiguration {
 
     @Bean
     ConcurrentMessageListenerContainer<ClientIp, FlaggedIp> flagFeed(TopicFeeds feeds, FlagStore flags, AutoBlockPolicy autoBlock,
-            Clock clock, MeterRegistry registry) {
+            WebhookEvents webhooks, TransactionTemplate tx, Clock clock, MeterRegistry registry) {
         Counter autoBlocks = Counter.builder("ipt.admin.autoblock.blocks").description("Blocks made by the auto-block policy")
                 .register(registry);
         return feeds.feed("flags", Topics.FLAGGED, FLAGS_GROUP, 500, Topics.FLAGGED_DLQ, batch -> {
-            for (FlaggedIp flag : flags.insertNew(batch, clock.instant())) {
+            // A flag and its webhook message are stored together: a redelivered flag is neither stored nor told twice,
+            // and one stored is always told.
+            List<FlaggedIp> stored = tx.execute(status -> {
+                Instant now = clock.instant();
+                List<FlaggedIp> fresh = flags.insertNew(batch, now);
+                fresh.forEach(flag -> webhooks.flagRaised(flag, now));
+                return fresh;
+            });
+            for (FlaggedIp flag : stored) {
                 try {
                     autoBlock.consider(flag).ifPresent(b -> autoBlocks.increment());
                 } catch (RuntimeException e) {
@@ -81,6 +99,19 @@ class BackgroundConfiguration {
                 Topics.REQUESTS_DLQ, writer::write);
     }
 
+    @Bean(destroyMethod = "close")
+    WebhookSender webhookSender(Destinations destinations, AdminProperties p, Clock clock) {
+        return new WebhookSender(destinations, p.webhooks().timeout(), p.webhooks().concurrency(), clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    WebhookDispatcher webhookDispatcher(DataSource dataSource, Deliveries deliveries, WebhookSender sender, AdminProperties p,
+            Clock clock, MeterRegistry registry) {
+        AdminProperties.Webhooks w = p.webhooks();
+        return new WebhookDispatcher(dataSource, deliveries, sender, new Retries(w.firstRetry(), w.maxRetryInterval(), w.retryFor()),
+                clock, w.timeout(), w.concurrency(), w.keepDeliveries(), registry);
+    }
+
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService retentionSchedule() {
         return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("retention").daemon().factory());
@@ -94,7 +125,8 @@ class BackgroundConfiguration {
     @Bean
     ApplicationRunner startBackgroundWork(AdminProperties p, Retention retention, ScheduledExecutorService schedule,
             ConcurrentMessageListenerContainer<ClientIp, FlaggedIp> flagFeed,
-            ConcurrentMessageListenerContainer<ClientIp, EnrichedRequestEvent> requestLogFeed, BlocklistRelay relay) {
+            ConcurrentMessageListenerContainer<ClientIp, EnrichedRequestEvent> requestLogFeed, BlocklistRelay relay,
+            WebhookDispatcher webhooks) {
         return args -> {
             retention.run();
             long every = p.retention().interval().toMillis();
@@ -110,6 +142,7 @@ class BackgroundConfiguration {
                 requestLogFeed.start();
             }
             relay.start();
+            webhooks.start();
         };
     }
 

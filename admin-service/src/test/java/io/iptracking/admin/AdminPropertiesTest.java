@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iptracking.admin.privacy.IpTruncation;
 import io.iptracking.common.apikey.ApiKey;
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.event.Severity;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,12 @@ class AdminPropertiesTest {
         static Converter<String, ApiKey> apiKeyConverter() {
             return ApiKey::parse;
         }
+
+        @Bean
+        @ConfigurationPropertiesBinding
+        static Converter<String, Cidr> cidrConverter() {
+            return Cidr::parse;
+        }
     }
 
     final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -46,6 +53,9 @@ class AdminPropertiesTest {
             assertThat(p.security().apiKeys()).isEmpty();
             assertThat(p.security().maxRequestSize().toBytes()).isEqualTo(16 * 1024);
             assertThat(p.requestLog().sensitivePaths()).contains("/admin/**", "/.env").doesNotContain("/login");
+            assertThat(p.webhooks().refusedDestinations()).contains(Cidr.parse("169.254.0.0/16"), Cidr.parse("127.0.0.0/8"),
+                    Cidr.parse("fe80::/10"), Cidr.parse("fd00:ec2::254"));
+            assertThat(p.webhooks().retryFor()).isEqualTo(Duration.ofHours(24));
         });
     }
 
@@ -63,6 +73,9 @@ class AdminPropertiesTest {
         assertFails("admin.privacy.ipv4-prefix=33", "admin.privacy.ipv4Prefix");
         assertFails("admin.auto-block.duration=0s", "admin.auto-block.duration must be positive");
         assertFails("admin.auto-block.min-severity=huge", "huge");
+        assertFails("admin.webhooks.allowed-destinations=10.0.0.0/33", "10.0.0.0/33");
+        assertFails("admin.webhooks.first-retry=0s", "admin.webhooks durations must be positive");
+        assertFails("admin.webhooks.concurrency=0", "admin.webhooks.concurrency");
     }
 
     private void assertFails(String property, String message) {

@@ -106,6 +106,29 @@ class CommandLineIT {
     }
 
     @Test
+    void aWebhookIsAddedWithItsSecretPrintedOnceListedAndDeleted() {
+        Run add = run("add-webhook", "https://203.0.113.9/hooks/ipt", "--events", "flag.raised,block.added", "--description", "siem");
+        assertThat(add.exitCode()).as(add.toString()).isZero();
+        assertThat(add.out()).contains("Webhook ").contains("[flag.raised, block.added]").containsPattern("whsec_[A-Za-z0-9+/=]{44}");
+        String id = add.out().replaceAll("(?s)^Webhook (\\d+) added.*", "$1");
+        Run list = run("list-webhooks");
+        assertThat(list.out()).contains("https://203.0.113.9/hooks/ipt").contains("flag.raised,block.added").doesNotContain("whsec_");
+
+        Run metadata = run("add-webhook", "http://169.254.169.254/latest/meta-data/", "--events", "flag.raised");
+        assertThat(metadata.exitCode()).isEqualTo(AdminCommandLine.BAD_INPUT);
+        assertThat(metadata.err()).contains("<url>: is refused").contains("169.254.0.0/16");
+        Run unknown = run("add-webhook", "https://203.0.113.9/", "--events", "flag.lowered");
+        assertThat(unknown.exitCode()).isEqualTo(AdminCommandLine.BAD_INPUT);
+        assertThat(unknown.err()).contains("--events: 'flag.lowered' is not one of flag.raised, block.added, block.removed");
+        assertThat(run("add-webhook", "https://203.0.113.9/").exitCode()).as("--events is required").isEqualTo(AdminCommandLine.BAD_INPUT);
+        assertThat(run("delete-webhook", "twelve").exitCode()).isEqualTo(AdminCommandLine.BAD_INPUT);
+
+        assertThat(run("delete-webhook", id).exitCode()).isZero();
+        assertThat(run("delete-webhook", id).exitCode()).isEqualTo(AdminCommandLine.REFUSED);
+        assertThat(run("list-webhooks").out()).contains("No webhooks.");
+    }
+
+    @Test
     void badInputExitsWithTwoAndSaysWhatIsWrong() {
         Run prefix = run("block-ip", "10.0.0.0/33");
         assertThat(prefix.exitCode()).isEqualTo(AdminCommandLine.BAD_INPUT);

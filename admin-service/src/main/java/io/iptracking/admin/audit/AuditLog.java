@@ -21,7 +21,9 @@ public final class AuditLog {
         ENTRY_EXPIRED,
         DATA_ERASED,
         BOUNCER_ADDED,
-        BOUNCER_REVOKED
+        BOUNCER_REVOKED,
+        WEBHOOK_ADDED,
+        WEBHOOK_DELETED
     }
 
     /** One audit record. */

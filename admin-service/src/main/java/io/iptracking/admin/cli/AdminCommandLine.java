@@ -12,6 +12,9 @@ import io.iptracking.admin.lists.ListFilter;
 import io.iptracking.admin.lists.NewEntry;
 import io.iptracking.admin.lists.StoredEntry;
 import io.iptracking.admin.web.InvalidFieldException;
+import io.iptracking.admin.web.Params;
+import io.iptracking.admin.webhooks.Endpoints;
+import io.iptracking.admin.webhooks.EventType;
 import io.iptracking.common.apikey.ApiKey;
 import io.iptracking.common.apikey.Role;
 import io.iptracking.common.event.ListAction;
@@ -116,7 +119,8 @@ public final class AdminCommandLine {
         builder.application().setAddCommandLineProperties(false);
         try (ConfigurableApplicationContext context = builder.run()) {
             Commands commands = new Commands(context.getBean(ListChanges.class), context.getBean(ListEntries.class),
-                    context.getBean(BlocklistRelay.class), context.getBean(BouncerKeys.class), context.getBean(Clock.class), out, err);
+                    context.getBean(BlocklistRelay.class), context.getBean(BouncerKeys.class), context.getBean(Endpoints.class),
+                    context.getBean(Clock.class), out, err);
             return commands.execute(command);
         } catch (RuntimeException e) {
             err.println("admin-service: " + rootMessage(e));
@@ -148,16 +152,18 @@ public final class AdminCommandLine {
         private final ListEntries entries;
         private final BlocklistRelay relay;
         private final BouncerKeys bouncers;
+        private final Endpoints webhooks;
         private final Clock clock;
         private final PrintStream out;
         private final PrintStream err;
 
-        Commands(ListChanges changes, ListEntries entries, BlocklistRelay relay, BouncerKeys bouncers, Clock clock, PrintStream out,
-                PrintStream err) {
+        Commands(ListChanges changes, ListEntries entries, BlocklistRelay relay, BouncerKeys bouncers, Endpoints webhooks, Clock clock,
+                PrintStream out, PrintStream err) {
             this.changes = changes;
             this.entries = entries;
             this.relay = relay;
             this.bouncers = bouncers;
+            this.webhooks = webhooks;
             this.clock = clock;
             this.out = out;
             this.err = err;
@@ -172,12 +178,15 @@ public final class AdminCommandLine {
                     case Command.AddBouncer b -> addBouncer(b);
                     case Command.DeleteBouncer b -> deleteBouncer(b);
                     case Command.ListBouncers b -> listBouncers();
+                    case Command.AddWebhook w -> addWebhook(w);
+                    case Command.DeleteWebhook w -> deleteWebhook(w);
+                    case Command.ListWebhooks w -> listWebhooks();
                     default -> throw new IllegalStateException("not a context command: " + command);
                 };
             } catch (InvalidFieldException e) {
                 err.println("admin-service: " + option(e.field()) + " " + e.reason());
                 return BAD_INPUT;
-            } catch (EntryExistsException | EntryNotFoundException | Bouncers.NameTakenException e) {
+            } catch (EntryExistsException | EntryNotFoundException | Bouncers.NameTakenException | Endpoints.LimitReachedException e) {
                 err.println("admin-service: " + e.getMessage());
                 return REFUSED;
             }
@@ -214,6 +223,45 @@ public final class AdminCommandLine {
             out.printf("%-32s %-24s %-20s %s%n", "NAME", "CREATED", "CREATED BY", "LAST PULL");
             for (Bouncers.Bouncer b : live) {
                 out.printf("%-32s %-24s %-20s %s%n", b.name(), b.createdAt(), b.createdBy(), b.lastPullAt() == null ? "never" : b.lastPullAt());
+            }
+            return OK;
+        }
+
+        private int addWebhook(Command.AddWebhook w) {
+            Endpoints.Created created = webhooks.add(w.url(), w.events(), w.description(), actor(w.actor()));
+            Endpoints.Endpoint e = created.endpoint();
+            out.println("Webhook " + e.id() + " added: " + e.url() + " gets " + e.events() + ".");
+            out.println("Its signing secret (shown once; give it to the receiver to verify webhook-signature):");
+            out.println("  " + created.secret());
+            return OK;
+        }
+
+        private int deleteWebhook(Command.DeleteWebhook w) {
+            long id;
+            try {
+                id = Long.parseLong(w.id().strip());
+            } catch (NumberFormatException e) {
+                err.println("admin-service: <id>: '" + Params.printable(w.id()) + "' is not a webhook id (a number; see list-webhooks)");
+                return BAD_INPUT;
+            }
+            if (!webhooks.delete(id, actor(w.actor()))) {
+                err.println("admin-service: no webhook endpoint with id " + id);
+                return REFUSED;
+            }
+            out.println("Webhook " + id + " deleted: its pending deliveries are dropped.");
+            return OK;
+        }
+
+        private int listWebhooks() {
+            List<Endpoints.Endpoint> live = webhooks.live();
+            if (live.isEmpty()) {
+                out.println("No webhooks.");
+                return OK;
+            }
+            out.printf("%-6s %-40s %-24s %-24s %s%n", "ID", "EVENTS", "CREATED", "CREATED BY", "URL");
+            for (Endpoints.Endpoint e : live) {
+                out.printf("%-6d %-40s %-24s %-24s %s%n", e.id(), String.join(",", e.events().stream().map(EventType::wireName).toList()),
+                        e.createdAt(), e.createdBy(), e.url());
             }
             return OK;
         }
@@ -283,6 +331,7 @@ public final class AdminCommandLine {
                 case "duration" -> "--for:";
                 case "expiresAt" -> "--until:";
                 case "reason" -> "--reason:";
+                case "url" -> "<url>:";
                 default -> "--" + field + ":";
             };
         }

@@ -39,6 +39,18 @@ sealed interface Command {
     record ListBouncers() implements Command {
     }
 
+    /** Register a webhook endpoint. */
+    record AddWebhook(String url, java.util.List<String> events, String description, String actor) implements Command {
+    }
+
+    /** Delete a webhook endpoint. */
+    record DeleteWebhook(String id, String actor) implements Command {
+    }
+
+    /** Print the webhook endpoints. */
+    record ListWebhooks() implements Command {
+    }
+
     /** Print the usage. */
     record Help() implements Command {
     }
@@ -52,7 +64,8 @@ sealed interface Command {
     }
 
     Set<String> NAMES = Set.of("block-ip", "allow-ip", "unblock-ip", "unallow-ip", "list-blocks", "list-allows",
-            "new-api-key", "add-bouncer", "delete-bouncer", "list-bouncers", "help", "--help", "-h");
+            "new-api-key", "add-bouncer", "delete-bouncer", "list-bouncers", "add-webhook", "delete-webhook", "list-webhooks", "help",
+            "--help", "-h");
 
     static boolean isCommand(String first) {
         return NAMES.contains(first);
@@ -106,6 +119,9 @@ sealed interface Command {
             add(line, "add-bouncer", new BouncerSpec(AddBouncer::new), "make a CrowdSec bouncer's key (printed once)");
             add(line, "delete-bouncer", new BouncerSpec(DeleteBouncer::new), "revoke a CrowdSec bouncer's key");
             add(line, "list-bouncers", new ListBouncersSpec(), "print the CrowdSec bouncers");
+            add(line, "add-webhook", new AddWebhookSpec(), "register a webhook endpoint (its secret is printed once)");
+            add(line, "delete-webhook", new DeleteWebhookSpec(), "delete a webhook endpoint");
+            add(line, "list-webhooks", new ListWebhooksSpec(), "print the webhook endpoints");
             add(line, "help", new HelpSpec(), "print this usage");
             return line;
         }
@@ -255,6 +271,42 @@ sealed interface Command {
             @Override
             Command command() {
                 return new ListBouncers();
+            }
+        }
+
+        static final class AddWebhookSpec extends Spec {
+            @CommandLine.Parameters(paramLabel = "<url>", description = "where deliveries are POSTed (http or https)")
+            String url;
+            @CommandLine.Option(names = "--events", paramLabel = "TYPE", split = ",", required = true,
+                    description = "flag.raised, block.added, block.removed (comma-separated)")
+            java.util.List<String> events;
+            @CommandLine.Option(names = "--description", paramLabel = "TEXT", description = "what the endpoint is for")
+            String description;
+            @CommandLine.Option(names = "--actor", paramLabel = "NAME", description = "who the audit log names")
+            String actor;
+
+            @Override
+            Command command() {
+                return new AddWebhook(url, events, description, actor);
+            }
+        }
+
+        static final class DeleteWebhookSpec extends Spec {
+            @CommandLine.Parameters(paramLabel = "<id>", description = "the endpoint's id (list-webhooks)")
+            String id;
+            @CommandLine.Option(names = "--actor", paramLabel = "NAME", description = "who the audit log names")
+            String actor;
+
+            @Override
+            Command command() {
+                return new DeleteWebhook(id, actor);
+            }
+        }
+
+        static final class ListWebhooksSpec extends Spec {
+            @Override
+            Command command() {
+                return new ListWebhooks();
             }
         }
 

@@ -7,6 +7,7 @@ import io.iptracking.admin.lists.ListEntries;
 import io.iptracking.admin.privacy.IpTruncation;
 import io.iptracking.admin.privacy.Pseudonyms;
 import io.iptracking.admin.requestlog.RequestLog;
+import io.iptracking.admin.webhooks.Deliveries;
 import io.iptracking.common.event.ErasureRequest;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.kafka.Topic;
@@ -26,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Removed: the IP's flags; its request log rows when the log keeps whole IPs (or, when asked, the
  * rows of its truncated prefix, which other clients share); the expired list entries for exactly the
- * IP (their history). Pseudonymized ({@link Pseudonyms}): the audit log (subjects, and the entries
+ * IP (their history); webhook messages that name it, delivered or not. Pseudonymized ({@link Pseudonyms}): the audit log (subjects, and the entries
  * before and after each change) and list entries' reasons (an auto-block quotes its flag's reason).
  * The erasure's own audit record names the pseudonym, so that it can be proven to whoever holds the
  * key and names no one to anybody else. Sent: an {@link ErasureRequest} to detection, which deletes
@@ -60,19 +61,22 @@ public final class IpErasure {
     private final AuditLog audit;
     private final IpTruncation truncation;
     private final Bouncers bouncers;
+    private final Deliveries webhooks;
     private final Pseudonyms pseudonyms;
     private final ErasureTopic detection;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public IpErasure(FlagStore flags, RequestLog requestLog, ListEntries entries, AuditLog audit, IpTruncation truncation,
-            Bouncers bouncers, Pseudonyms pseudonyms, ErasureTopic detection, TransactionTemplate tx, Clock clock) {
+            Bouncers bouncers, Deliveries webhooks, Pseudonyms pseudonyms, ErasureTopic detection, TransactionTemplate tx,
+            Clock clock) {
         this.flags = flags;
         this.requestLog = requestLog;
         this.entries = entries;
         this.audit = audit;
         this.truncation = truncation;
         this.bouncers = bouncers;
+        this.webhooks = webhooks;
         this.pseudonyms = pseudonyms;
         this.detection = detection;
         this.tx = tx;
@@ -110,6 +114,8 @@ public final class IpErasure {
             }
             removed.put("requestLog", logRows);
             removed.put("listHistory", (long) entries.deleteExpired(ip.toCidr()));
+            // Pending ones included: an endpoint is not told about an IP after its erasure.
+            removed.put("webhookMessages", (long) webhooks.erase(pattern));
 
             pseudonymized.put("listReasons", (long) entries.pseudonymizeReasons(pattern, pseudonym));
             pseudonymized.put("auditLog", (long) audit.pseudonymize(pattern, pseudonym));

@@ -1,13 +1,12 @@
 package io.iptracking.admin.lists;
 
+import io.iptracking.admin.postgres.Notifications;
 import io.iptracking.common.event.ListEntry;
 import io.iptracking.common.ip.Cidr;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,7 +45,6 @@ public final class BlocklistRelay implements AutoCloseable {
     private static final int BATCH = 500;
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
 
-    private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final Outbox outbox;
@@ -64,14 +61,13 @@ public final class BlocklistRelay implements AutoCloseable {
     private final AtomicLong pending = new AtomicLong();
     private final AtomicReference<Instant> lastReconciled = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final Notifications notifications;
     private final Thread thread;
     private volatile boolean running;
-    private volatile Connection listening;
 
     public BlocklistRelay(DataSource dataSource, JdbcClient jdbc, TransactionTemplate tx, Outbox outbox,
             ListEntries entries, ListChanges changes, BlocklistTopic topic, Clock clock, Duration pollInterval,
             Duration reconcileInterval, MeterRegistry registry) {
-        this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.tx = tx;
         this.outbox = outbox;
@@ -92,6 +88,7 @@ public final class BlocklistRelay implements AutoCloseable {
             repairs.put(kind, Counter.builder("ipt.admin.blocklist.reconcile.repairs").tag("kind", kind.name().toLowerCase())
                     .description("Records republished because the topic differed from the table").register(registry));
         }
+        this.notifications = new Notifications(dataSource, Outbox.CHANNEL);
         this.thread = Thread.ofPlatform().name("blocklist-relay").daemon().unstarted(this::run);
     }
 
@@ -110,7 +107,7 @@ public final class BlocklistRelay implements AutoCloseable {
         Instant nextExpiry = clock.instant();
         while (running) {
             try {
-                listen();
+                notifications.listen();
                 // Publishing first: it is what a waiting operator (and the edges) notice.
                 drain();
                 if (nextExpiry != null && !nextExpiry.isAfter(clock.instant())) {
@@ -138,23 +135,14 @@ public final class BlocklistRelay implements AutoCloseable {
                     // the database is what failed
                 }
                 log.warn("Blocklist relay pass failed, retrying in {}: {}", ERROR_BACKOFF, e.toString());
-                closeListening();
+                notifications.close();
                 nextExpiry = clock.instant();
-                pause(ERROR_BACKOFF);
+                if (!Notifications.pause(ERROR_BACKOFF)) {
+                    running = false;
+                }
             }
         }
-        closeListening();
-    }
-
-    private void listen() throws SQLException {
-        if (listening == null) {
-            Connection c = dataSource.getConnection();
-            c.setAutoCommit(true);
-            try (Statement s = c.createStatement()) {
-                s.execute("LISTEN " + Outbox.CHANNEL);
-            }
-            listening = c;
-        }
+        notifications.close();
     }
 
     private void awaitWork(Instant nextReconcile, Instant expiry) throws SQLException {
@@ -166,9 +154,7 @@ public final class BlocklistRelay implements AutoCloseable {
         if (expiry != null && expiry.isBefore(wake)) {
             wake = expiry;
         }
-        long millis = Math.max(1, Duration.between(now, wake).toMillis() + 1);
-        // Returns at the first notification, or after millis with none.
-        listening.unwrap(PGConnection.class).getNotifications((int) Math.min(millis, Integer.MAX_VALUE));
+        notifications.await(Duration.between(now, wake));
     }
 
     /**
@@ -258,26 +244,7 @@ public final class BlocklistRelay implements AutoCloseable {
         return lastError.get();
     }
 
-    private void pause(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
 
-    private void closeListening() {
-        Connection c = listening;
-        listening = null;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                // already broken
-            }
-        }
-    }
 
     @Override
     public void close() {

@@ -15,9 +15,37 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The only way the block and allow lists change: from the API, the command line, the auto-block
  * policy and the expiry sweep alike. Each change updates the table, queues the topic record in the
- * outbox and writes the audit record, all in one transaction.
+ * outbox and writes the audit record, all in one transaction, and tells its {@link Listener} there too
+ * (webhooks queue their events in the same transaction: a change is never told without being made, nor
+ * made without being told).
  */
 public final class ListChanges {
+
+    /** Told of each change inside its transaction; throwing rolls the change back. */
+    public interface Listener {
+
+        /** How an entry ended. */
+        enum Ending {
+            /** Removed through the API or the command line. */
+            REMOVED,
+            /** Its expiry came. */
+            EXPIRED
+        }
+
+        void created(StoredEntry entry, Instant now);
+
+        void ended(StoredEntry entry, Ending ending, String actor, Instant now);
+
+        Listener NONE = new Listener() {
+            @Override
+            public void created(StoredEntry entry, Instant now) {
+            }
+
+            @Override
+            public void ended(StoredEntry entry, Ending ending, String actor, Instant now) {
+            }
+        };
+    }
 
     /** The actor of changes the service makes by itself. */
     public static final String SYSTEM_ACTOR = "system";
@@ -27,13 +55,15 @@ public final class ListChanges {
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final Listener listener;
 
-    public ListChanges(ListEntries entries, Outbox outbox, AuditLog audit, TransactionTemplate tx, Clock clock) {
+    public ListChanges(ListEntries entries, Outbox outbox, AuditLog audit, TransactionTemplate tx, Clock clock, Listener listener) {
         this.entries = entries;
         this.outbox = outbox;
         this.audit = audit;
         this.tx = tx;
         this.clock = clock;
+        this.listener = listener;
     }
 
     /**
@@ -63,6 +93,7 @@ public final class ListChanges {
                 entries.markExpired(existing.get().id());
                 audit.record(now, SYSTEM_ACTOR, AuditLog.Action.ENTRY_EXPIRED, request.cidr().toString(),
                         existing.get().entry(), null);
+                listener.ended(existing.get(), Listener.Ending.EXPIRED, SYSTEM_ACTOR, now);
             }
             Instant expiresAt = request.lifetime() != null ? now.plus(request.lifetime()).truncatedTo(ChronoUnit.MICROS)
                     : request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
@@ -74,6 +105,7 @@ public final class ListChanges {
             StoredEntry stored = entries.insert(entry);
             outbox.append(entry.cidr(), entry, now);
             audit.record(now, request.actor(), AuditLog.Action.ENTRY_CREATED, entry.cidr().toString(), null, entry);
+            listener.created(stored, now);
             return stored;
         });
     }
@@ -114,6 +146,10 @@ public final class ListChanges {
             outbox.append(existing.entry().cidr(), null, now);
         }
         audit.record(now, actor, AuditLog.Action.ENTRY_DELETED, existing.entry().cidr().toString(), existing.entry(), null);
+        if (!existing.expired()) {
+            // An entry whose expiry was swept ended then; removing its history ends nothing.
+            listener.ended(existing, Listener.Ending.REMOVED, actor, now);
+        }
     }
 
     /**
@@ -128,6 +164,7 @@ public final class ListChanges {
                 entries.markExpired(e.id());
                 outbox.append(e.entry().cidr(), null, now);
                 audit.record(now, SYSTEM_ACTOR, AuditLog.Action.ENTRY_EXPIRED, e.entry().cidr().toString(), e.entry(), null);
+                listener.ended(e, Listener.Ending.EXPIRED, SYSTEM_ACTOR, now);
             }
             return due.size();
         });

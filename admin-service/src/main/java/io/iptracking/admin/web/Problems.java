@@ -35,7 +35,7 @@ public final class Problems {
     public static final URI UNAUTHORIZED = type("unauthorized");
     /** The key's role may not do this. */
     public static final URI FORBIDDEN = type("forbidden");
-    /** A limit that protects the service was reached (addresses pulling with one bouncer key). */
+    /** A limit that protects the service was reached (addresses pulling with one bouncer key, webhook endpoints). */
     public static final URI LIMIT_REACHED = type("limit-reached");
     /** A part the call needs (Kafka) did not answer in time; nothing was changed, try again. */
     public static final URI UNAVAILABLE = type("unavailable");
