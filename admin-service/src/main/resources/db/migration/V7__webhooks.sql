@@ -2,8 +2,8 @@
 -- event's delivery to each endpoint, retried until it is delivered or its time is up (then dead).
 
 -- An endpoint and the event types it wants. The secret signs every delivery (HMAC-SHA256), so it is
--- kept as given out: whsec_ and the base64 of its key. A deleted endpoint stays as the history of its
--- deliveries until they go with retention.
+-- kept as given out: whsec_ and the base64 of its key; a deleted endpoint's is overwritten. A deleted
+-- endpoint stays as the history of its deliveries until they go with retention.
 create table webhook_endpoint (
     id          bigint generated always as identity primary key,
     url         text        not null check (length(url) between 1 and 2048),
@@ -42,6 +42,7 @@ create table webhook_delivery (
     delivered_at    timestamptz,
     unique (message_id, endpoint_id)
 );
--- The dispatcher takes the due deliveries of each endpoint in turn.
+-- The dispatcher takes the due deliveries of each endpoint in turn, and waits for the next one due.
 create index webhook_delivery_due on webhook_delivery (endpoint_id, next_attempt_at) where status = 'PENDING';
+create index webhook_delivery_next on webhook_delivery (next_attempt_at) where status = 'PENDING';
 create index webhook_delivery_by_endpoint on webhook_delivery (endpoint_id, status, id desc);

@@ -163,7 +163,8 @@ public record AdminProperties(
      *     these only
      * @param refusedDestinations address ranges refused even inside an allowed one, unless an allowed
      *     range is more specific: loopback, link-local (cloud metadata at 169.254.169.254), other cloud
-     *     metadata addresses, this-network, multicast and reserved ranges
+     *     metadata addresses, private and shared networks, IPv6 ranges that carry an IPv4 address
+     *     (NAT64, 6to4, Teredo), this-network, multicast and reserved ranges
      * @param firstRetry the wait before the first retry of a failed delivery; each next wait doubles
      * @param maxRetryInterval the longest wait between two attempts
      * @param retryFor how long a delivery is retried before it is dead (kept, shown by the API, retried
@@ -175,8 +176,10 @@ public record AdminProperties(
      */
     public record Webhooks(
             @NotNull @DefaultValue({"0.0.0.0/0", "::/0"}) List<Cidr> allowedDestinations,
-            @NotNull @DefaultValue({"0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "100.100.100.200/32", "192.0.0.0/24",
-                "224.0.0.0/3", "::/127", "fe80::/10", "fec0::/10", "ff00::/8", "fd00:ec2::254/128"}) List<Cidr> refusedDestinations,
+            @NotNull @DefaultValue({"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+                "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "168.63.129.16/32", "100.100.100.200/32", "224.0.0.0/3",
+                "::/127", "64:ff9b::/96", "64:ff9b:1::/48", "2001::/32", "2002::/16", "fc00::/7", "fe80::/10", "fec0::/10",
+                "ff00::/8"}) List<Cidr> refusedDestinations,
             @NotNull @DefaultValue("5s") Duration firstRetry,
             @NotNull @DefaultValue("1h") Duration maxRetryInterval,
             @NotNull @DefaultValue("24h") Duration retryFor,

@@ -38,6 +38,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -71,24 +72,26 @@ class BackgroundConfiguration {
             WebhookEvents webhooks, TransactionTemplate tx, Clock clock, MeterRegistry registry) {
         Counter autoBlocks = Counter.builder("ipt.admin.autoblock.blocks").description("Blocks made by the auto-block policy")
                 .register(registry);
+        TransactionTemplate nested = new TransactionTemplate(tx.getTransactionManager());
+        nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         return feeds.feed("flags", Topics.FLAGGED, FLAGS_GROUP, 500, Topics.FLAGGED_DLQ, batch -> {
-            // A flag and its webhook message are stored together: a redelivered flag is neither stored nor told twice,
-            // and one stored is always told.
-            List<FlaggedIp> stored = tx.execute(status -> {
+            // A flag, its webhook message and its auto-block are stored together: a redelivered flag is neither stored
+            // nor told nor acted on twice, and one stored is always told and acted on.
+            tx.executeWithoutResult(status -> {
                 Instant now = clock.instant();
                 List<FlaggedIp> fresh = flags.insertNew(batch, now);
-                fresh.forEach(flag -> webhooks.flagRaised(flag, now));
-                return fresh;
-            });
-            for (FlaggedIp flag : stored) {
-                try {
-                    autoBlock.consider(flag).ifPresent(b -> autoBlocks.increment());
-                } catch (RuntimeException e) {
-                    // The flag is stored; a block that failed is not retried (an operator sees the flag).
-                    log.warn("Auto-block of {} after flag {} failed: {}", AutoBlockPolicy.target(flag), flag.flagId(),
-                            e.toString());
+                webhooks.flagsRaised(fresh, now);
+                for (FlaggedIp flag : fresh) {
+                    try {
+                        // In a savepoint of its own: a block refused (a concurrent one, an invalid range) undoes only itself.
+                        nested.executeWithoutResult(s -> autoBlock.consider(flag).ifPresent(b -> autoBlocks.increment()));
+                    } catch (RuntimeException e) {
+                        // The flag is stored; a block refused for good is not retried (an operator sees the flag).
+                        log.warn("Auto-block of {} after flag {} failed: {}", AutoBlockPolicy.target(flag), flag.flagId(),
+                                e.toString());
+                    }
                 }
-            }
+            });
         });
     }
 

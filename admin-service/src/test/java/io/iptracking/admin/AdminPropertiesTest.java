@@ -54,7 +54,7 @@ class AdminPropertiesTest {
             assertThat(p.security().maxRequestSize().toBytes()).isEqualTo(16 * 1024);
             assertThat(p.requestLog().sensitivePaths()).contains("/admin/**", "/.env").doesNotContain("/login");
             assertThat(p.webhooks().refusedDestinations()).contains(Cidr.parse("169.254.0.0/16"), Cidr.parse("127.0.0.0/8"),
-                    Cidr.parse("fe80::/10"), Cidr.parse("fd00:ec2::254"));
+                    Cidr.parse("fe80::/10"), Cidr.parse("fc00::/7"), Cidr.parse("10.0.0.0/8"));
             assertThat(p.webhooks().retryFor()).isEqualTo(Duration.ofHours(24));
         });
     }

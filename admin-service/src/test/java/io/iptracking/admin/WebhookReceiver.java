@@ -68,6 +68,11 @@ final class WebhookReceiver implements AutoCloseable {
         answers.put(path, () -> -1);
     }
 
+    /** Answers {@code path} 200 with a body that never ends (until the receiver closes or the client goes). */
+    void stream(String path) {
+        answers.put(path, () -> -2);
+    }
+
     List<Received> at(String path) {
         synchronized (received) {
             return received.stream().filter(r -> r.path().equals(path)).toList();
@@ -80,7 +85,20 @@ final class WebhookReceiver implements AutoCloseable {
         int status = answers.getOrDefault(path, () -> 200).getAsInt();
         Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
-        received.add(new Received(path, headers, body, Math.max(status, 0)));
+        received.add(new Received(path, headers, body, status == -2 ? 200 : Math.max(status, 0)));
+        if (status == -2) {
+            exchange.sendResponseHeaders(200, 0);
+            byte[] chunk = new byte[1024];
+            try (var out = exchange.getResponseBody()) {
+                while (released.getCount() > 0) {
+                    out.write(chunk);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the client went
+            }
+            return;
+        }
         if (status < 0) {
             try {
                 released.await();

@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -87,6 +88,9 @@ class WebhooksIT {
     @Autowired
     MeterRegistry registry;
 
+    @Autowired
+    JdbcClient jdbc;
+
     ApiClient operator;
     ApiClient viewer;
 
@@ -104,7 +108,10 @@ class WebhooksIT {
         JsonNode all = register("/all", "flag.raised", "block.added", "block.removed");
         JsonNode flagsOnly = register("/flags-only", "flag.raised");
         String secret = all.get("secret").asString();
-        assertThat(viewer.get("/api/v1/webhooks").body()).contains("/all").doesNotContain(secret);
+        assertThat(operator.get("/api/v1/webhooks").body()).contains(receiver.url("/all")).doesNotContain(secret);
+        assertThat(viewer.get("/api/v1/webhooks").json().get(0).get("url").asString()).as("a viewer sees no path: it may hold a token")
+                .isEqualTo(receiver.url("/…"));
+        assertThat(viewer.get("/api/v1/webhooks").body()).doesNotContain(secret);
 
         long blockId = operator.post("/api/v1/blocks", "{\"cidr\":\"198.51.100.7\",\"reason\":\"webhook test\"}").json().get("id").asLong();
         assertThat(operator.delete("/api/v1/blocks/" + blockId).status()).isEqualTo(200);
@@ -221,11 +228,38 @@ class WebhooksIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> viewer.get("/api/v1/webhooks/" + redirecting.get("id").asLong()
                 + "/deliveries").json().get("items").get(0).path("lastError").asString().contains("redirects are not followed"));
         await().atMost(Duration.ofSeconds(30)).until(() -> viewer.get("/api/v1/webhooks/" + silent.get("id").asLong()
-                + "/deliveries").json().get("items").get(0).path("lastError").asString().contains("no complete answer within 1000 ms"));
+                + "/deliveries").json().get("items").get(0).path("lastError").asString().contains("no answer within 1000 ms"));
         delete(redirecting);
         delete(silent);
         delete(healthy);
         assertThat(viewer.get("/api/v1/webhooks").body()).doesNotContain("/silent");
+    }
+
+    @Test
+    void anAnswerWhoseBodyNeverEndsCountsByItsStatus() {
+        JsonNode endless = register("/endless", "block.added");
+        receiver.stream("/endless");
+        operator.post("/api/v1/blocks", "{\"cidr\":\"198.51.100.60\",\"reason\":\"endless answer\"}");
+        JsonNode delivery = await().atMost(Duration.ofSeconds(30)).until(
+                () -> viewer.get("/api/v1/webhooks/" + endless.get("id").asLong() + "/deliveries").json().get("items").get(0),
+                d -> d != null && d.get("status").asString().equals("delivered"));
+        assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
+        delete(endless);
+    }
+
+    @Test
+    void whatWaitsForADeletedEndpointIsDropped() {
+        JsonNode endpoint = register("/gone", "block.added");
+        long id = endpoint.get("id").asLong();
+        delete(endpoint);
+        // As if a flag batch had queued it while the endpoint was being deleted.
+        jdbc.sql("insert into webhook_message (id, event_type, payload, created_at) values "
+                + "('msg_00000000-0000-0000-0000-0000000000aa', 'block.added', '{}', now())").update();
+        jdbc.sql("insert into webhook_delivery (message_id, endpoint_id, status, retry_from, next_attempt_at) values "
+                + "('msg_00000000-0000-0000-0000-0000000000aa', :id, 'PENDING', now(), now())").param("id", id).update();
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("select count(*) from webhook_delivery where endpoint_id = :id "
+                + "and status = 'PENDING'").param("id", id).query(Long.class).single() == 0);
+        assertThat(receiver.at("/gone")).isEmpty();
     }
 
     @ParameterizedTest
@@ -237,6 +271,9 @@ class WebhooksIT {
         "{\"url\":\"http://[::1]:9083/\",\"events\":[\"flag.raised\"]}",
         "{\"url\":\"file:///etc/passwd\",\"events\":[\"flag.raised\"]}",
         "{\"url\":\"http://user:secret@127.0.0.1/\",\"events\":[\"flag.raised\"]}",
+        "{\"url\":\"http://127.0.0.1:99999/\",\"events\":[\"flag.raised\"]}",
+        "{\"url\":\"http://10.0.0.5/\",\"events\":[\"flag.raised\"]}",
+        "{\"url\":\"http://[64:ff9b::a9fe:a9fe]/\",\"events\":[\"flag.raised\"]}",
         "{\"url\":\"http://127.0.0.1/\",\"events\":[]}",
         "{\"url\":\"http://127.0.0.1/\"}",
         "{\"url\":\"http://127.0.0.1/\",\"events\":[\"flag.raised\",\"block.nope\"]}",

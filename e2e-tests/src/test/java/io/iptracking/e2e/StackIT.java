@@ -78,7 +78,9 @@ class StackIT {
 
     @BeforeAll
     void up() {
-        stack = Stack.up(Map.of("INGEST_JWT_HMAC_SECRET", JWT_SECRET, "INGEST_SUBJECT_SECRET", SUBJECT_SECRET));
+        stack = Stack.up(Map.of("INGEST_JWT_HMAC_SECRET", JWT_SECRET, "INGEST_SUBJECT_SECRET", SUBJECT_SECRET,
+                // The webhook receiver runs on this machine: that one loopback address is opened, no other.
+                "ADMIN_WEBHOOKS_ALLOWED_DESTINATIONS", "0.0.0.0/0,::/0,127.0.0.1/32"));
         flags = new TopicReader(stack.kafkaClient("admin"), FLAGS);
         enriched = new TopicReader(stack.kafkaClient("admin"), ENRICHED);
         // One block and unblock first, unmeasured: the first change also opens the admin's producer
@@ -553,6 +555,61 @@ class StackIT {
         } finally {
             bouncer.destroy();
             bouncer.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Webhooks from the running stack: an endpoint registered through the admin API gets a signed
+     * {@code block.added} for each block made through the API and a {@code flag.raised} for a client
+     * detection flags, each verified with Svix's own Standard Webhooks library.
+     */
+    @Test
+    @Order(14)
+    void webhooksTellAnotherSystemOfBlocksAndFlagsSigned() throws Exception {
+        List<com.sun.net.httpserver.Headers> headers = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> bodies = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, Long> receivedAt = new java.util.concurrent.ConcurrentHashMap<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            headers.add(exchange.getRequestHeaders());
+            bodies.add(body);
+            String cidr = Json.mapper().readTree(body).get("data").path("cidr").asString();
+            receivedAt.putIfAbsent(cidr, System.currentTimeMillis());
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            HttpResponse<String> created = stack.admin("POST", "/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:"
+                    + receiver.getAddress().getPort() + "/hook\",\"events\":[\"block.added\",\"flag.raised\"]}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String secret = Json.mapper().readTree(created.body()).get("secret").asString();
+            assertThat(stack.admin("POST", "/api/v1/webhooks", "{\"url\":\"http://169.254.169.254/latest/meta-data/\","
+                    + "\"events\":[\"block.added\"]}").statusCode()).as("cloud metadata").isEqualTo(400);
+
+            Map<String, Long> blockedAt = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < 20; i++) {
+                String ip = "198.18.9." + (i + 1);
+                assertThat(stack.admin("POST", "/api/v1/blocks", "{\"cidr\":\"" + ip + "\",\"reason\":\"e2e webhook\"}").statusCode())
+                        .isEqualTo(201);
+                blockedAt.put(ip + "/32", System.currentTimeMillis());
+            }
+            String flagged = "198.18.10.1";
+            assertThat(stack.edge("GET", "/wp-login.php", flagged).statusCode()).isNotEqualTo(403);
+            await().atMost(Duration.ofSeconds(30)).until(() -> receivedAt.keySet().containsAll(blockedAt.keySet())
+                    && bodies.stream().anyMatch(b -> b.contains("\"flag.raised\"") && b.contains(flagged)));
+            List<Long> latencies = blockedAt.entrySet().stream().map(e -> receivedAt.get(e.getKey()) - e.getValue()).sorted().toList();
+            System.out.printf("StackIT: admin API block -> webhook received, %d blocks: p50 %d ms, max %d ms%n", latencies.size(),
+                    latencies.get(latencies.size() / 2), latencies.getLast());
+            synchronized (bodies) {
+                for (int i = 0; i < bodies.size(); i++) {
+                    new com.svix.Webhook(secret).verify(bodies.get(i), headers.get(i));
+                }
+            }
+        } finally {
+            receiver.stop(0);
         }
     }
 

@@ -3,8 +3,11 @@ package io.iptracking.admin.webhooks;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,6 +31,11 @@ public final class Deliveries {
     /** A delivery the dispatcher took: what to send, where, and how many attempts this one makes. */
     public record Due(long id, String messageId, EventType type, String payload, Instant retryFrom, int attempt, long endpointId,
             String url, String secret) {
+
+        @Override
+        public String toString() {
+            return "Due[" + messageId + " to endpoint " + endpointId + ", attempt " + attempt + "]";
+        }
     }
 
     /** A delivery as the API shows it. */
@@ -41,52 +49,72 @@ public final class Deliveries {
         this.jdbc = jdbc;
     }
 
-    /**
-     * Queues one event for every live endpoint that wants its type, in the caller's transaction; nothing
-     * when none does, or when a message of this id exists (a redelivered flag).
-     *
-     * @param eventId the event's own id (a flag's id), or null for a new one
-     * @return the message id (the webhook-id), or empty when nothing was queued
-     */
-    public Optional<String> enqueue(EventType type, UUID eventId, String payload, Instant now) {
-        boolean wanted = jdbc.sql("select exists (select 1 from webhook_endpoint where deleted_at is null and :type = any (event_types))")
-                .param("type", type.wireName()).query(Boolean.class).single();
-        if (!wanted) {
-            return Optional.empty();
-        }
-        String id = "msg_" + (eventId != null ? eventId : UUID.randomUUID());
-        int inserted = jdbc.sql("insert into webhook_message (id, event_type, payload, created_at) values (:id, :type, :payload, :now) "
-                        + "on conflict (id) do nothing")
-                .param("id", id).param("type", type.wireName()).param("payload", payload).param("now", Timestamp.from(now)).update();
-        if (inserted == 0) {
-            return Optional.empty();
-        }
-        jdbc.sql("insert into webhook_delivery (message_id, endpoint_id, status, retry_from, next_attempt_at) "
-                        + "select :id, e.id, 'PENDING', :now, :now from webhook_endpoint e "
-                        + "where e.deleted_at is null and :type = any (e.event_types)")
-                .param("id", id).param("type", type.wireName()).param("now", Timestamp.from(now)).update();
-        // Delivered at commit, and only then; several in one transaction are folded into one.
-        jdbc.sql("select pg_notify('" + CHANNEL + "', '')").query((rs, n) -> 1).list();
-        return Optional.of(id);
+    /** One event to queue: its type, its own id (a flag's) or null for a new one, and the body every endpoint gets. */
+    public record Event(EventType type, UUID id, String payload) {
     }
 
     /**
-     * Takes up to {@code perEndpoint} due deliveries of each live endpoint not in {@code busy}, at most
-     * {@code limit} in all, and leases them until {@code leaseUntil}: another dispatcher (another
-     * instance) does not take them meanwhile, and takes them again if this one is lost.
+     * Queues events for every live endpoint that wants their type, in the caller's transaction: nothing
+     * for a type no endpoint wants, nor for a message of an id that exists (a redelivered flag). The
+     * endpoints are read {@code for share}: an endpoint deleted meanwhile either waits for this
+     * transaction (and then drops what it queued) or is not queued for.
+     *
+     * @return how many messages were queued
+     */
+    public int enqueue(List<Event> events, Instant now) {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        Set<String> wanted = new HashSet<>(jdbc.sql("select distinct unnest(event_types) from webhook_endpoint where deleted_at is null")
+                .query(String.class).list());
+        int queued = 0;
+        for (Event event : events) {
+            if (!wanted.contains(event.type().wireName())) {
+                continue;
+            }
+            String id = "msg_" + (event.id() != null ? event.id() : UUID.randomUUID());
+            int inserted = jdbc.sql("insert into webhook_message (id, event_type, payload, created_at) values (:id, :type, :payload, :now) "
+                            + "on conflict (id) do nothing")
+                    .param("id", id).param("type", event.type().wireName()).param("payload", event.payload())
+                    .param("now", Timestamp.from(now)).update();
+            if (inserted == 0) {
+                continue;
+            }
+            jdbc.sql("insert into webhook_delivery (message_id, endpoint_id, status, retry_from, next_attempt_at) "
+                            + "select :id, e.id, 'PENDING', :now, :now from webhook_endpoint e "
+                            + "where e.deleted_at is null and :type = any (e.event_types) for share")
+                    .param("id", id).param("type", event.type().wireName()).param("now", Timestamp.from(now)).update();
+            queued++;
+        }
+        if (queued > 0) {
+            // Delivered at commit, and only then; several in one transaction are folded into one.
+            jdbc.sql("select pg_notify('" + CHANNEL + "', '')").query((rs, n) -> 1).list();
+        }
+        return queued;
+    }
+
+    /**
+     * Takes due deliveries of live endpoints not in {@code busy}: one of each endpoint before a second
+     * of any, the longest waiting first, up to {@code perEndpoint} of each and {@code limit} in all;
+     * rows another dispatcher is taking are skipped. Each is leased until {@code leaseUntil}: no one
+     * takes it meanwhile, and it is taken again if this dispatcher is lost.
      */
     public List<Due> take(Instant now, Instant leaseUntil, int perEndpoint, int limit, Long[] busy) {
         return jdbc.sql("""
                         with due as (
-                            select d.id from webhook_endpoint e cross join lateral (
-                                select id from webhook_delivery
+                            select d.id, row_number() over (partition by e.id order by d.next_attempt_at, d.id) as turn,
+                                d.next_attempt_at
+                            from webhook_endpoint e cross join lateral (
+                                select id, next_attempt_at from webhook_delivery
                                 where endpoint_id = e.id and status = 'PENDING' and next_attempt_at <= :now
-                                order by next_attempt_at, id limit :perEndpoint) d
+                                order by next_attempt_at, id limit :perEndpoint
+                                for update skip locked) d
                             where e.deleted_at is null and e.id <> all (:busy)
+                            order by turn, d.next_attempt_at
                             limit :limit)
                         update webhook_delivery w set next_attempt_at = :lease, attempts = w.attempts + 1, last_attempt_at = :now
                         from webhook_message m, webhook_endpoint e
-                        where w.id in (select id from due) and w.status = 'PENDING' and w.next_attempt_at <= :now
+                        where w.id in (select id from due) and w.status = 'PENDING'
                           and m.id = w.message_id and e.id = w.endpoint_id
                         returning w.id, w.message_id, m.event_type, m.payload, w.retry_from, w.attempts, e.id as endpoint_id, e.url, e.secret
                         """)
@@ -99,33 +127,59 @@ public final class Deliveries {
                 .list();
     }
 
-    public void delivered(long id, int httpStatus, Instant now) {
+    /** The attempt {@code due} made got a 2xx; nothing when the delivery was taken again meanwhile (its lease ran out). */
+    public void delivered(Due due, int httpStatus, Instant now) {
         jdbc.sql("update webhook_delivery set status = 'DELIVERED', delivered_at = :now, last_status = :code, last_error = null, "
-                        + "next_attempt_at = null where id = :id and status = 'PENDING'")
-                .param("id", id).param("code", httpStatus).param("now", Timestamp.from(now)).update();
+                        + "next_attempt_at = null where id = :id and status = 'PENDING' and attempts = :attempt")
+                .param("id", due.id()).param("attempt", due.attempt()).param("code", httpStatus).param("now", Timestamp.from(now))
+                .update();
     }
 
-    /** An attempt failed: tried again at {@code nextAttempt}, or dead when that is null. */
-    public void failed(long id, Integer httpStatus, String error, Instant nextAttemptOrNull) {
-        jdbc.sql("update webhook_delivery set last_status = :code, last_error = left(:error, 500), next_attempt_at = :next, "
+    /**
+     * The attempt {@code due} made failed: tried again at {@code nextAttempt}, or dead when that is null.
+     *
+     * @return false when the delivery was taken again meanwhile (its lease ran out), and nothing was recorded
+     */
+    public boolean failed(Due due, Integer httpStatus, String error, Instant nextAttemptOrNull) {
+        return jdbc.sql("update webhook_delivery set last_status = :code, last_error = left(:error, 500), next_attempt_at = :next, "
                         + "status = case when cast(:next as timestamptz) is null then 'DEAD' else 'PENDING' end "
-                        + "where id = :id and status = 'PENDING'")
-                .param("id", id).param("code", httpStatus).param("error", error)
-                .param("next", nextAttemptOrNull == null ? null : Timestamp.from(nextAttemptOrNull)).update();
+                        + "where id = :id and status = 'PENDING' and attempts = :attempt")
+                .param("id", due.id()).param("attempt", due.attempt()).param("code", httpStatus).param("error", error)
+                .param("next", nextAttemptOrNull == null ? null : Timestamp.from(nextAttemptOrNull)).update() > 0;
+    }
+
+    /**
+     * Deliveries whose retries are over without an attempt left to make them so (their endpoint was held
+     * back, or its dispatchers were busy): dead now, unless leased to an attempt in flight.
+     *
+     * @return how many
+     */
+    public int expire(Instant now, Duration retryFor) {
+        return jdbc.sql("update webhook_delivery set status = 'DEAD', next_attempt_at = null, "
+                        + "last_error = left(coalesce(last_error || '; ', '') || 'retries ended without an attempt', 500) "
+                        + "where status = 'PENDING' and next_attempt_at <= :now and retry_from < :cutoff")
+                .param("now", Timestamp.from(now)).param("cutoff", Timestamp.from(now.minus(retryFor))).update();
+    }
+
+    /** Drops what waits for deleted endpoints (queued while one was being deleted, say). */
+    public int dropForDeletedEndpoints() {
+        return jdbc.sql("delete from webhook_delivery d using webhook_endpoint e where e.id = d.endpoint_id "
+                        + "and e.deleted_at is not null and d.status = 'PENDING'").update();
     }
 
     /** A dead delivery of this endpoint is tried again from now, with a new schedule and the same webhook-id. False when there is none. */
     public boolean retry(long endpointId, long deliveryId, Instant now) {
         return jdbc.sql("update webhook_delivery set status = 'PENDING', attempts = 0, retry_from = :now, next_attempt_at = :now "
                         + "where id = :id and endpoint_id = :endpoint and status = 'DEAD' "
-                        + "and exists (select 1 from webhook_endpoint where id = :endpoint and deleted_at is null)")
+                        + "and exists (select 1 from webhook_endpoint where id = :endpoint and deleted_at is null for share)")
                 .param("id", deliveryId).param("endpoint", endpointId).param("now", Timestamp.from(now)).update() > 0;
     }
 
-    /** When the next pending delivery is due, if any. */
-    public Optional<Instant> nextDue() {
-        return jdbc.sql("select min(next_attempt_at) from webhook_delivery where status = 'PENDING'")
-                .query((rs, n) -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant)).single();
+    /** When the next pending delivery of a live endpoint not in {@code busy} is due, if any. */
+    public Optional<Instant> nextDue(Long[] busy) {
+        return jdbc.sql("select min(d.next_attempt_at) from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id "
+                        + "where d.status = 'PENDING' and e.deleted_at is null and e.id <> all (:busy)")
+                .param("busy", busy).query((rs, n) -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant)).single();
     }
 
     public long count(Status status) {

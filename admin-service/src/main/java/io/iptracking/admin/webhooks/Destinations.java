@@ -129,8 +129,8 @@ public final class Destinations {
         if (uri.getRawFragment() != null) {
             throw new IllegalArgumentException("must not have a fragment (#...)");
         }
-        if (uri.getPort() == 0) {
-            throw new IllegalArgumentException("has port 0");
+        if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+            throw new IllegalArgumentException("has port " + uri.getPort() + ", outside 1 to 65535");
         }
         return uri.normalize();
     }

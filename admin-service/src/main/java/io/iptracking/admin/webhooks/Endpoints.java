@@ -38,6 +38,11 @@ public final class Endpoints {
 
     /** A new endpoint and its secret, which is shown this once. */
     public record Created(Endpoint endpoint, String secret) {
+
+        @Override
+        public String toString() {
+            return "Created[" + endpoint + "]";
+        }
     }
 
     /** There are as many live endpoints as {@code admin.webhooks.max-endpoints} allows. */
@@ -107,8 +112,9 @@ public final class Endpoints {
     public boolean delete(long id, String actor) {
         return Boolean.TRUE.equals(tx.execute(status -> {
             Instant now = clock.instant();
-            Optional<Endpoint> existing = jdbc.sql("update webhook_endpoint set deleted_at = :now where id = :id and deleted_at is null "
-                            + "returning " + COLUMNS)
+            // The secret goes: nothing is signed for a deleted endpoint.
+            Optional<Endpoint> existing = jdbc.sql("update webhook_endpoint set deleted_at = :now, secret = 'whsec_deleted' "
+                            + "where id = :id and deleted_at is null returning " + COLUMNS)
                     .param("now", Timestamp.from(now)).param("id", id).query(Endpoints::endpoint).optional();
             if (existing.isEmpty()) {
                 return false;
@@ -153,6 +159,15 @@ public final class Endpoints {
         return Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.joining(", "));
     }
 
+    /** The URL's scheme, host and port, and "/…" when it has more: what a viewer and the audit log see of it. */
+    public static String origin(String url) {
+        URI uri = URI.create(url);
+        String origin = uri.getScheme() + "://" + uri.getRawAuthority();
+        boolean more = (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
+                || uri.getRawQuery() != null;
+        return origin + (more ? "/…" : "/");
+    }
+
     private static String subject(long id) {
         return "webhook:" + id;
     }
@@ -160,7 +175,7 @@ public final class Endpoints {
     private static Map<String, Object> auditView(Endpoint e) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", e.id());
-        view.put("url", e.url());
+        view.put("url", origin(e.url()));
         view.put("events", e.events().stream().map(EventType::wireName).toList());
         view.put("description", e.description());
         return view;

@@ -29,15 +29,25 @@ public final class Retries {
      * @return when to try again, or null when the retries are over
      */
     public Instant next(int attemptsMade, Instant retryFrom, Instant now) {
+        Instant next = now.plus(interval(attemptsMade));
+        return next.isAfter(retryFrom.plus(retryFor)) ? null : next;
+    }
+
+    /** The wait after the {@code failures}-th failure in a row (1 for the first). */
+    public Duration interval(int failures) {
         BackOffExecution execution = backOff.start();
         long interval = 0;
-        for (int i = 0; i < Math.min(attemptsMade, 10_000); i++) {
-            interval = execution.nextBackOff();
-            if (interval == BackOffExecution.STOP) {
-                return null;
+        for (int i = 0; i < Math.min(Math.max(failures, 1), 10_000); i++) {
+            long next = execution.nextBackOff();
+            if (next == BackOffExecution.STOP) {
+                break;
             }
+            interval = next;
         }
-        Instant next = now.plusMillis(interval);
-        return next.isAfter(retryFrom.plus(retryFor)) ? null : next;
+        return Duration.ofMillis(interval);
+    }
+
+    public Duration retryFor() {
+        return retryFor;
     }
 }

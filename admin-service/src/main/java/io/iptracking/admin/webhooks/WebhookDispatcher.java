@@ -10,7 +10,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * webhook-id. Wakes at once when a message is queued (LISTEN/NOTIFY, as the blocklist relay), when an
  * attempt ends, and when the next retry is due.
  *
- * <p>At most {@code concurrency} attempts run at once, and at most {@link #PER_ENDPOINT} per endpoint,
- * so that one slow or failing endpoint cannot hold back the others.
+ * <p>One slow or failing endpoint cannot hold back the others: at most {@code concurrency} attempts run
+ * at once, at most {@link #PER_ENDPOINT} to one endpoint, each endpoint's longest-waiting delivery is
+ * taken before a second of any, and an endpoint whose attempts failed is held back (no attempt to it
+ * from this instance) for the retry interval of its failures in a row, then tried again. Deliveries
+ * whose retry time ran out while their endpoint was held back are dead without an attempt.
  */
 public final class WebhookDispatcher implements AutoCloseable {
 
@@ -52,6 +57,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Semaphore slots;
     private final int concurrency;
     private final Map<Long, Integer> inFlight = new ConcurrentHashMap<>();
+    /** Endpoints held back after failures in a row: until when, and how many. */
+    private final Map<Long, Hold> held = new ConcurrentHashMap<>();
     private final ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
     private final Counter delivered;
     private final Counter failed;
@@ -120,15 +127,30 @@ public final class WebhookDispatcher implements AutoCloseable {
         notifications.close();
     }
 
+    private record Hold(int failures, Instant until) {
+    }
+
+    /**
+     * Endpoints not to take from now: those with attempts in flight (a batch of at most
+     * {@link #PER_ENDPOINT} ends before the next), and those held back after failures.
+     */
+    private Long[] busy(Instant now) {
+        Set<Long> busy = new HashSet<>(inFlight.keySet());
+        held.forEach((endpoint, hold) -> {
+            if (hold.until().isAfter(now)) {
+                busy.add(endpoint);
+            }
+        });
+        return busy.toArray(Long[]::new);
+    }
+
     private void dispatchDue() {
         int free = slots.availablePermits();
         if (free == 0) {
             return;
         }
         Instant now = clock.instant();
-        Long[] busy = inFlight.entrySet().stream().filter(e -> e.getValue() >= PER_ENDPOINT).map(Map.Entry::getKey)
-                .toArray(Long[]::new);
-        List<Deliveries.Due> taken = deliveries.take(now, now.plus(lease), PER_ENDPOINT, free, busy);
+        List<Deliveries.Due> taken = deliveries.take(now, now.plus(lease), PER_ENDPOINT, free, busy(now));
         for (Deliveries.Due due : taken) {
             slots.acquireUninterruptibly();
             inFlight.merge(due.endpointId(), 1, Integer::sum);
@@ -142,15 +164,20 @@ public final class WebhookDispatcher implements AutoCloseable {
             Instant now = clock.instant();
             switch (outcome) {
                 case WebhookSender.Outcome.Delivered d -> {
-                    deliveries.delivered(due.id(), d.status(), now);
+                    held.remove(due.endpointId());
+                    deliveries.delivered(due, d.status(), now);
                     delivered.increment();
                     delay.record(Duration.between(due.retryFrom(), now));
                 }
                 case WebhookSender.Outcome.Failed f -> {
+                    Hold hold = held.merge(due.endpointId(), new Hold(1, now.plus(retries.interval(1))),
+                            (old, first) -> new Hold(old.failures() + 1, now.plus(retries.interval(old.failures() + 1))));
                     Instant next = retries.next(due.attempt(), due.retryFrom(), now);
-                    deliveries.failed(due.id(), f.status(), f.error(), next);
+                    if (next != null && next.isBefore(hold.until())) {
+                        next = hold.until();
+                    }
                     failed.increment();
-                    if (next == null) {
+                    if (deliveries.failed(due, f.status(), f.error(), next) && next == null) {
                         deadLettered.increment();
                         log.warn("Webhook {} to endpoint {} is dead after {} attempts: {}", due.messageId(), due.endpointId(),
                                 due.attempt(), f.error());
@@ -170,6 +197,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     private void housekeeping() {
         Instant now = clock.instant();
         if (!now.isBefore(nextCount)) {
+            deliveries.dropForDeletedEndpoints();
+            int expired = deliveries.expire(now, retries.retryFor());
+            if (expired > 0) {
+                deadLettered.increment(expired);
+                log.warn("Webhooks: {} deliveries are dead, their retry time over while their endpoint was held back", expired);
+            }
+            held.values().removeIf(hold -> hold.until().isBefore(now.minus(retries.retryFor())));
             pending.set(deliveries.count(Deliveries.Status.PENDING));
             dead.set(deliveries.count(Deliveries.Status.DEAD));
             nextCount = now.plus(COUNT_EVERY);
@@ -185,16 +219,20 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     private void awaitWork() throws SQLException {
         Instant now = clock.instant();
-        Duration wait = POLL;
+        Instant wake = now.plus(POLL);
         if (slots.availablePermits() < concurrency) {
-            wait = WHILE_SENDING;
-        } else {
-            Instant due = deliveries.nextDue().orElse(null);
-            if (due != null && Duration.between(now, due).compareTo(wait) < 0) {
-                wait = Duration.between(now, due);
+            wake = now.plus(WHILE_SENDING);
+        }
+        Instant due = deliveries.nextDue(busy(now)).orElse(null);
+        if (due != null && due.isBefore(wake) && slots.availablePermits() > 0) {
+            wake = due;
+        }
+        for (Hold hold : held.values()) {
+            if (hold.until().isAfter(now) && hold.until().isBefore(wake)) {
+                wake = hold.until();
             }
         }
-        notifications.await(wait);
+        notifications.await(Duration.between(now, wake));
     }
 
 

@@ -6,6 +6,8 @@ import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.ListAction;
 import io.iptracking.common.json.Json;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -22,16 +24,21 @@ public final class WebhookEvents implements ListChanges.Listener {
         this.deliveries = deliveries;
     }
 
-    /** A flag stored for the first time; the message id is the flag's, so it is queued once. */
-    public void flagRaised(FlaggedIp flag, Instant now) {
-        ObjectNode data = Json.mapper().valueToTree(flag);
-        deliveries.enqueue(EventType.FLAG_RAISED, flag.flagId(), envelope(EventType.FLAG_RAISED, now, data), now);
+    /** Flags stored for the first time; each message's id is its flag's, so a flag is queued once. */
+    public void flagsRaised(List<FlaggedIp> flags, Instant now) {
+        List<Deliveries.Event> events = new ArrayList<>(flags.size());
+        for (FlaggedIp flag : flags) {
+            ObjectNode data = Json.mapper().valueToTree(flag);
+            events.add(new Deliveries.Event(EventType.FLAG_RAISED, flag.flagId(), envelope(EventType.FLAG_RAISED, now, data)));
+        }
+        deliveries.enqueue(events, now);
     }
 
     @Override
     public void created(StoredEntry entry, Instant now) {
         if (entry.entry().action() == ListAction.BLOCK) {
-            deliveries.enqueue(EventType.BLOCK_ADDED, null, envelope(EventType.BLOCK_ADDED, now, entryData(entry)), now);
+            deliveries.enqueue(List.of(new Deliveries.Event(EventType.BLOCK_ADDED, null,
+                    envelope(EventType.BLOCK_ADDED, now, entryData(entry)))), now);
         }
     }
 
@@ -42,7 +49,8 @@ public final class WebhookEvents implements ListChanges.Listener {
             data.put("removal", ending == Ending.REMOVED ? "unblocked" : "expired");
             data.put("removedAt", now.toString());
             data.put("removedBy", actor);
-            deliveries.enqueue(EventType.BLOCK_REMOVED, null, envelope(EventType.BLOCK_REMOVED, now, data), now);
+            deliveries.enqueue(List.of(new Deliveries.Event(EventType.BLOCK_REMOVED, null, envelope(EventType.BLOCK_REMOVED, now, data))),
+                    now);
         }
     }
 

@@ -108,37 +108,49 @@ public final class WebhookSender implements AutoCloseable {
         post.setEntity(new StringEntity(due.payload(), ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
         // The whole exchange, not only each read, ends at the deadline: a slow endpoint holds a slot that long at most.
         ScheduledFuture<?> deadline = watchdog.schedule(post::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        try (ClassicHttpResponse response = http.executeOpen(null, post, null)) {
-            readSome(response.getEntity());
-            int status = response.getCode();
-            return status >= 200 && status < 300 ? new Outcome.Delivered(status)
-                    : new Outcome.Failed(status, "HTTP " + status + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""));
+        ClassicHttpResponse response;
+        try {
+            response = http.executeOpen(null, post, null);
         } catch (Destinations.RefusedException e) {
+            deadline.cancel(false);
             return new Outcome.Failed(null, "destination refused: " + e.getMessage());
         } catch (UnknownHostException e) {
+            deadline.cancel(false);
             return new Outcome.Failed(null, "host not found: " + post.getAuthority());
         } catch (IOException | RuntimeException e) {
+            deadline.cancel(false);
             if (post.isCancelled()) {
-                return new Outcome.Failed(null, "no complete answer within " + timeout.toMillis() + " ms");
+                return new Outcome.Failed(null, "no answer within " + timeout.toMillis() + " ms");
             }
             return new Outcome.Failed(null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+        // The status is the answer; of the body, a little is read so that a short one frees the connection for reuse.
+        int status = response.getCode();
+        try {
+            if (!readSome(response.getEntity())) {
+                post.cancel(); // a longer body is not read on: the connection is dropped (closing would read the rest)
+            }
+        } catch (IOException | RuntimeException e) {
+            post.cancel(); // a body that does not end in time is not waited for
         } finally {
             deadline.cancel(false);
+            try {
+                response.close();
+            } catch (IOException | RuntimeException e) {
+                // the connection is dropped
+            }
         }
+        return status >= 200 && status < 300 ? new Outcome.Delivered(status)
+                : new Outcome.Failed(status, "HTTP " + status + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""));
     }
 
-    /**
-     * Reads a little of the answer: a short one to its end, so that the connection is reused; a longer
-     * one is cut, and closing the response then discards its connection.
-     */
-    private static void readSome(HttpEntity entity) throws IOException {
+    /** Reads at most {@link #MAX_ANSWER_BYTES} of the answer; true when that was all of it (the connection can be reused). */
+    private static boolean readSome(HttpEntity entity) throws IOException {
         if (entity == null) {
-            return;
+            return true;
         }
         InputStream in = entity.getContent();
-        if (in != null) {
-            in.readNBytes(MAX_ANSWER_BYTES);
-        }
+        return in == null || (in.readNBytes(MAX_ANSWER_BYTES).length < MAX_ANSWER_BYTES || in.read() < 0);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,12 +37,13 @@ class WebhooksController {
     record NewWebhook(String url, List<String> events, String description) {
     }
 
-    /** An endpoint as listed: never its secret. */
+    /** An endpoint as listed: never its secret; for a viewer, the URL without its path and query (they may hold a token). */
     record WebhookView(long id, String url, List<String> events, String description, Instant createdAt, String createdBy) {
 
-        static WebhookView of(Endpoints.Endpoint e) {
-            return new WebhookView(e.id(), e.url(), e.events().stream().map(EventType::wireName).toList(), e.description(),
-                    e.createdAt(), e.createdBy());
+        static WebhookView of(Endpoints.Endpoint e, Authentication who) {
+            boolean operator = who.getAuthorities().stream().anyMatch(a -> "ROLE_OPERATOR".equals(a.getAuthority()));
+            return new WebhookView(e.id(), operator ? e.url() : Endpoints.origin(e.url()),
+                    e.events().stream().map(EventType::wireName).toList(), e.description(), e.createdAt(), e.createdBy());
         }
     }
 
@@ -74,21 +76,21 @@ class WebhooksController {
     }
 
     @PostMapping
-    ResponseEntity<CreatedView> create(@RequestBody NewWebhook body, Principal who) {
+    ResponseEntity<CreatedView> create(@RequestBody NewWebhook body, Authentication who) {
         Endpoints.Created created = endpoints.add(body.url(), body.events(), body.description(), who.getName());
-        WebhookView v = WebhookView.of(created.endpoint());
+        WebhookView v = WebhookView.of(created.endpoint(), who);
         return ResponseEntity.created(URI.create("/api/v1/webhooks/" + v.id()))
                 .body(new CreatedView(v.id(), v.url(), v.events(), v.description(), v.createdAt(), v.createdBy(), created.secret()));
     }
 
     @GetMapping
-    List<WebhookView> list() {
-        return endpoints.live().stream().map(WebhookView::of).toList();
+    List<WebhookView> list(Authentication who) {
+        return endpoints.live().stream().map(e -> WebhookView.of(e, who)).toList();
     }
 
     @GetMapping("/{id}")
-    ResponseEntity<?> get(@PathVariable long id) {
-        return endpoints.find(id).<ResponseEntity<?>>map(e -> ResponseEntity.ok(WebhookView.of(e))).orElseGet(() -> notFound(id));
+    ResponseEntity<?> get(@PathVariable long id, Authentication who) {
+        return endpoints.find(id).<ResponseEntity<?>>map(e -> ResponseEntity.ok(WebhookView.of(e, who))).orElseGet(() -> notFound(id));
     }
 
     @DeleteMapping("/{id}")

@@ -52,7 +52,15 @@ class DestinationsTest {
     @ValueSource(strings = {
         "http://169.254.169.254/latest/meta-data/",        // AWS, GCP, Azure, OpenStack metadata
         "http://metadata.google.internal/computeMetadata/v1/",
-        "http://[fd00:ec2::254]/latest/meta-data/",         // AWS over IPv6
+        "http://[fd00:ec2::254]/latest/meta-data/",         // AWS over IPv6 (in fc00::/7)
+        "http://168.63.129.16/",                            // Azure's host agent
+        "http://10.1.2.3/",                                 // private networks: the inside of the deployment
+        "http://172.17.0.1:2375/containers/json",           // a Docker daemon on its bridge
+        "http://192.168.1.1/",
+        "http://100.64.0.1/",                               // shared address space (carrier NAT)
+        "http://[fd12:3456::1]/",
+        "http://[64:ff9b::a9fe:a9fe]/",                     // 169.254.169.254 through NAT64
+        "http://[2002:a9fe:a9fe::1]/",                      // through 6to4
         "http://100.100.100.200/latest/meta-data/",         // Alibaba Cloud
         "http://[::ffff:169.254.169.254]/",                 // IPv4-mapped
         "http://[::ffff:a9fe:a9fe]/",                       // the same, in hex
@@ -73,15 +81,15 @@ class DestinationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://hooks.example/ipt", "http://203.0.113.7:8080/x?y=1", "http://10.1.2.3/", "http://[2001:db8::1]/"})
-    void allowsPublicAndPrivateAddressesByDefault(String url) {
+    @ValueSource(strings = {"https://hooks.example/ipt", "http://203.0.113.7:8080/x?y=1", "http://[2001:db8::1]/"})
+    void allowsPublicAddressesByDefault(String url) {
         assertThat(destinations.check(url).toString()).isEqualTo(url);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"ftp://hooks.example/", "file:///etc/passwd", "gopher://hooks.example/", "hooks.example/x", "//hooks.example/",
         "http://user:pw@hooks.example/", "http://hooks.example/#frag", "http://hooks.example:0/", "http://hooks example/",
-        "http://hooks.example/\r\nX: y", "http:///x", " ", "http://nowhere.invalid/",
+        "http://hooks.example/\r\nX: y", "http:///x", " ", "http://nowhere.invalid/", "http://hooks.example:99999/",
         "http://127.1/"}) // not a host name to java.net.URI, so never resolved
     void refusesWhatIsNotAnHttpUrlToAHost(String url) {
         assertThatThrownBy(() -> destinations.check(url)).isInstanceOf(IllegalArgumentException.class)
@@ -101,6 +109,14 @@ class DestinationsTest {
         assertThat(opened.check("http://127.0.0.1:8080/hook").getPort()).isEqualTo(8080);
         assertThat(opened.refusing(InetAddress.getByName("127.0.0.2"))).contains(Cidr.parse("127.0.0.0/8"));
         assertThat(opened.refusing(InetAddress.getByName("169.254.169.254"))).contains(Cidr.parse("169.254.0.0/16"));
+    }
+
+    @Test
+    void anInternalReceiverIsOpenedByItsOwnRange() {
+        Destinations opened = new Destinations(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("10.20.0.0/16")),
+                DEFAULTS.refusedDestinations(), DestinationsTest::resolve);
+        assertThat(opened.check("http://10.20.3.4:8080/siem").getHost()).isEqualTo("10.20.3.4");
+        assertThatThrownBy(() -> opened.check("http://10.21.0.1/")).hasMessageContaining("10.0.0.0/8");
     }
 
     @Test
