@@ -268,3 +268,7 @@ ensure_tool npm npm
 ensure_tool crowdsec-custom-bouncer crowdsec-custom-bouncer --no-install-recommends
 ensure_tool nft nftables --no-install-recommends
 ensure_tool crowdsec-firewall-bouncer crowdsec-firewall-bouncer --no-install-recommends
+# Debian's Chromium and its ChromeDriver, for the dashboard's browser tests (StackIT drives them
+# headless with Selenium; nothing is downloaded at test time).
+ensure_tool chromium chromium --no-install-recommends
+ensure_tool chromedriver chromium-driver --no-install-recommends

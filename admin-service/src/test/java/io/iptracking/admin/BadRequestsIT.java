@@ -169,6 +169,18 @@ class BadRequestsIT {
                 getInvalid("report range too long", "/api/v1/reports/traffic?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
                         "from", "the range is longer than 400 days"),
                 getInvalid("report limit zero", "/api/v1/reports/top-clients?limit=0", "limit", "must be between 1 and 1000"),
+                getInvalid("timeline per minute over 7 days", "/api/v1/reports/timeline?from=2026-01-01T00:00:00Z&to=2026-01-08T00:00:00Z"
+                        + "&step=minute", "step", "minute is for a range of 24 hours at most; use hour"),
+                getInvalid("flags sorted at random", "/api/v1/flagged?sort=random", "sort", "'random' is not one of detected, score, severity"),
+                getInvalid("timeline per week", "/api/v1/reports/timeline?step=week", "step", "'week' is not one of minute, hour"),
+                getInvalid("flag timeline per second", "/api/v1/reports/flag-timeline?step=second", "step",
+                        "'second' is not one of minute, hour"),
+                getInvalid("flag timeline per minute over 2 days", "/api/v1/reports/flag-timeline?from=2026-01-01T00:00:00Z"
+                        + "&to=2026-01-03T00:00:00Z&step=MINUTE", "step", "minute is for a range of 24 hours at most; use hour"),
+                getInvalid("top networks limit too high", "/api/v1/reports/top-networks?limit=1001", "limit", "must be between 1 and 1000"),
+                new Fixture("viewer registers a webhook", "POST", "/api/v1/webhooks", VIEWER, JSON,
+                        "{\"url\":\"https://203.0.113.9/\",\"events\":[\"flag.raised\"]}", 403, "urn:iptracking:problem:forbidden", null,
+                        null),
                 new Fixture("no API key", "GET", "/api/v1/blocks", null, null, null, 401, "urn:iptracking:problem:unauthorized", null, null),
                 new Fixture("unknown API key", "GET", "/api/v1/blocks", "not-a-key", null, null, 401,
                         "urn:iptracking:problem:unauthorized", null, null),
@@ -184,7 +196,8 @@ class BadRequestsIT {
 
     /** Every report takes the same range, and none may answer 500 to an instant PostgreSQL cannot hold. */
     static Stream<Fixture> reportRanges() {
-        return Stream.of("summary", "top-clients", "top-countries", "traffic", "sensitive-paths").flatMap(report -> Stream.of(
+        return Stream.of("summary", "top-clients", "top-countries", "top-networks", "traffic", "timeline", "flag-timeline",
+                "sensitive-paths").flatMap(report -> Stream.of(
                 getInvalid(report + " from year 300000", "/api/v1/reports/" + report + "?from=%2B300000-01-01T00:00:00Z", "from",
                         "'+300000-01-01T00:00:00Z' is outside the years 0001 to 9999"),
                 getInvalid(report + " to year -1000000000", "/api/v1/reports/" + report + "?to=-1000000000-01-01T00:00:00Z", "to",

@@ -52,6 +52,7 @@ final class Stack implements AutoCloseable {
     final int enrichmentPort;
     final int detectionPort;
     final int adminPort;
+    final int adminManagementPort;
     final int kafkaPort;
     /** nginx with forward-auth in front of the demo app, once {@link #edgeInCheckMode()} has run. */
     final int frontPort;
@@ -85,7 +86,8 @@ final class Stack implements AutoCloseable {
         environment.put("ENRICHMENT_PORT", Integer.toString(enrichmentPort));
         environment.put("DETECTION_PORT", Integer.toString(detectionPort));
         environment.put("ADMIN_PORT", Integer.toString(adminPort));
-        environment.put("ADMIN_MANAGEMENT_PORT", Integer.toString(ports.get(7)));
+        adminManagementPort = ports.get(7);
+        environment.put("ADMIN_MANAGEMENT_PORT", Integer.toString(adminManagementPort));
         environment.put("KAFKA_PORT", Integer.toString(kafkaPort));
         environment.put("DEMO_PORT", Integer.toString(ports.get(6)));
         redisPort = ports.get(8);

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.iptracking.common.json.Json;
+import io.iptracking.common.testing.HeadlessChromium;
 import io.iptracking.configuration.EnvironmentVariables;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +55,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -610,6 +614,71 @@ class StackIT {
             }
         } finally {
             receiver.stop(0);
+        }
+    }
+
+    /**
+     * The Grafana board (deploy/monitoring) asks only for metrics the running services export: each
+     * metric name in its queries is among the names scraped from the four services' Prometheus
+     * endpoints, after the traffic, flags, blocks, bouncer pulls and webhooks of the tests before.
+     */
+    @Test
+    @Order(15)
+    void theGrafanaBoardQueriesOnlyMetricsTheServicesExport() throws Exception {
+        JsonNode board = Json.mapper().readTree(Files.readString(ConfigurationReferenceTest.REPOSITORY
+                .resolve("deploy/monitoring/grafana/dashboards/ip-tracking.json")));
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile(
+                "\\b(?:ipt|kafka|jvm|process|http|hikaricp|tomcat|jetty|executor|system)_[a-z0-9_]+\\b");
+        Map<String, String> used = new java.util.TreeMap<>();
+        for (JsonNode panel : board.get("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.get("expr").asString();
+                java.util.regex.Matcher m = metric.matcher(expr);
+                assertThat(m.find()).as("panel %s queries a metric: %s", panel.get("title").asString(), expr).isTrue();
+                do {
+                    used.put(m.group(), panel.get("title").asString());
+                } while (m.find());
+            }
+        }
+        Set<String> exported = new java.util.TreeSet<>();
+        for (int port : List.of(stack.edgeManagementPort, stack.enrichmentPort, stack.detectionPort, stack.adminManagementPort)) {
+            HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).as("scrape of port %d", port).isEqualTo(200);
+            scrape.body().lines().filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .map(l -> l.split("[{ ]", 2)[0]).forEach(exported::add);
+        }
+        Map<String, String> missing = new java.util.TreeMap<>(used);
+        missing.keySet().removeAll(exported);
+        assertThat(missing).as("metrics the board queries (name -> panel) that no service exports").isEmpty();
+        System.out.printf("StackIT: the Grafana board's %d panels query %d metric names, all exported%n",
+                board.get("panels").size(), used.size());
+    }
+
+    /**
+     * The dashboard in headless Chromium (Debian's chromium and chromium-driver) against the running
+     * stack: signed in with the stack's operator key, a block made through its form reaches the edge
+     * within a second of the form's answer.
+     */
+    @Test
+    @Order(16)
+    void aBlockMadeThroughTheDashboardsFormReachesTheEdge() {
+        try (HeadlessChromium chromium = new HeadlessChromium(1400, 1000)) {
+            org.openqa.selenium.chrome.ChromeDriver browser = chromium.driver();
+            browser.get("http://127.0.0.1:" + stack.adminPort + "/");
+            await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("signin")).isDisplayed());
+            browser.findElement(By.id("key")).sendKeys(stack.apiKey);
+            browser.findElement(By.cssSelector("#signinForm button")).click();
+            await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.tagName("body")).getDomAttribute("data-refreshed") != null);
+            assertThat(browser.findElement(By.id("who")).getText()).isEqualTo("e2e · operator");
+            String ip = "198.18.11.1";
+            assertThat(stack.edge("GET", "/", ip).statusCode()).isEqualTo(200);
+            browser.findElement(By.id("blockCidr")).sendKeys(ip);
+            browser.findElement(By.id("blockReason")).sendKeys("blocked through the dashboard");
+            browser.findElement(By.cssSelector("#block button")).click();
+            await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("blocks")).getText().contains(ip + "/32"));
+            awaitEdgeAnswers(ip, 403, "block through the dashboard's form");
+            chromium.screenshot("stack-dashboard");
         }
     }
 

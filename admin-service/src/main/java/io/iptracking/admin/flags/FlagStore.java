@@ -3,6 +3,7 @@ package io.iptracking.admin.flags;
 import io.iptracking.common.event.FlagRule;
 import io.iptracking.common.event.FlaggedIp;
 import io.iptracking.common.event.Severity;
+import io.iptracking.common.ip.Cidr;
 import io.iptracking.common.ip.ClientIp;
 import io.iptracking.common.json.Json;
 import java.sql.Timestamp;
@@ -34,12 +35,30 @@ public final class FlagStore {
      * Which flags to show.
      *
      * @param ip only this IP; null for all
+     * @param network only IPs in this range; null for all
      * @param rule only this rule; null for all
      * @param minSeverity this severity or higher; null for all
      * @param since detected at or after; null for no bound
      * @param until detected before; null for no bound
      */
-    public record Filter(ClientIp ip, FlagRule rule, Severity minSeverity, Instant since, Instant until) {
+    public record Filter(ClientIp ip, Cidr network, FlagRule rule, Severity minSeverity, Instant since, Instant until) {
+
+        public static Filter ofIp(ClientIp ip) {
+            return new Filter(ip, null, null, null, null, null);
+        }
+    }
+
+    /** The order of a page of flags: newest first, or highest score or severity first (then newest). */
+    public enum Order {
+        DETECTED("detected_at desc, flag_id"),
+        SCORE("score desc, detected_at desc, flag_id"),
+        SEVERITY("case severity when 'CRITICAL' then 4 when 'HIGH' then 3 when 'MEDIUM' then 2 else 1 end desc, detected_at desc, flag_id");
+
+        private final String sql;
+
+        Order(String sql) {
+            this.sql = sql;
+        }
     }
 
     private static final String COLUMNS = "flag_id, host(ip) as ip, network::text as network, rule, reason, severity, score, "
@@ -77,9 +96,13 @@ public final class FlagStore {
     }
 
     public List<FlagView> page(Filter filter, int page, int size) {
+        return page(filter, Order.DETECTED, page, size);
+    }
+
+    public List<FlagView> page(Filter filter, Order order, int page, int size) {
         Query q = where(filter);
         JdbcClient.StatementSpec spec = jdbc.sql("select " + COLUMNS + " from flagged_ip" + q.sql
-                + " order by detected_at desc, flag_id limit :limit offset :offset");
+                + " order by " + order.sql + " limit :limit offset :offset");
         for (Object[] p : q.params) {
             spec = spec.param((String) p[0], p[1]);
         }
@@ -126,6 +149,10 @@ public final class FlagStore {
         if (f.ip() != null) {
             conditions.add("ip = cast(:ip as inet)");
             params.add(new Object[] {"ip", f.ip().toString()});
+        }
+        if (f.network() != null) {
+            conditions.add("ip <<= cast(:network as inet)");
+            params.add(new Object[] {"network", f.network().toString()});
         }
         if (f.rule() != null) {
             conditions.add("rule = :rule");

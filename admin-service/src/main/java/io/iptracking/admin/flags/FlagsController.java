@@ -25,18 +25,25 @@ class FlagsController {
         this.maxPageSize = p.lists().maxPageSize();
     }
 
+    /**
+     * @param network only IPs in this CIDR
+     * @param sort {@code detected} (newest first, the default), {@code score} or {@code severity} (highest first)
+     */
     @GetMapping
-    PageView<FlagStore.FlagView> flagged(@RequestParam(required = false) String ip, @RequestParam(required = false) String rule,
-            @RequestParam(required = false) String minSeverity, @RequestParam(required = false) String since,
-            @RequestParam(required = false) String until, @RequestParam(defaultValue = "0") int page,
+    PageView<FlagStore.FlagView> flagged(@RequestParam(required = false) String ip, @RequestParam(required = false) String network,
+            @RequestParam(required = false) String rule, @RequestParam(required = false) String minSeverity,
+            @RequestParam(required = false) String since, @RequestParam(required = false) String until,
+            @RequestParam(required = false) String sort, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
         Params.page(page, size, maxPageSize);
         FlagStore.Filter filter = new FlagStore.Filter(ip == null ? null : EntryRequests.ip("ip", ip),
+                network == null ? null : EntryRequests.cidr("network", network),
                 Params.enumValue("rule", rule, FlagRule.class), Params.enumValue("minSeverity", minSeverity, Severity.class),
                 Params.instant("since", since), Params.instant("until", until));
         if (filter.since() != null && filter.until() != null && !filter.since().isBefore(filter.until())) {
             throw new InvalidFieldException("until", "must be after since");
         }
-        return new PageView<>(flags.page(filter, page, size), page, size, flags.count(filter));
+        FlagStore.Order order = sort == null ? FlagStore.Order.DETECTED : Params.enumValue("sort", sort, FlagStore.Order.class);
+        return new PageView<>(flags.page(filter, order, page, size), page, size, flags.count(filter));
     }
 }

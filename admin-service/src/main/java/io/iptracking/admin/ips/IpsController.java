@@ -77,7 +77,7 @@ class IpsController {
         Optional<StoredEntry> deciding = covering.stream().filter(e -> e.entry().action() == ListAction.ALLOW).findFirst()
                 .or(() -> covering.stream().filter(e -> e.entry().action() == ListAction.BLOCK).findFirst());
         String status = deciding.map(e -> e.entry().action() == ListAction.ALLOW ? "ALLOWED" : "BLOCKED").orElse("NONE");
-        FlagStore.Filter byIp = new FlagStore.Filter(ip, null, null, null, null);
+        FlagStore.Filter byIp = FlagStore.Filter.ofIp(ip);
         return new IpReport(ip.toString(), status, deciding.map(e -> EntryView.of(e, now)).orElse(null),
                 covering.stream().map(e -> EntryView.of(e, now)).toList(), flags.count(byIp), flags.page(byIp, 0, 5),
                 requestLog.activity(truncation.truncate(ip), now.minus(RECENT)));

@@ -22,6 +22,8 @@ class ReportsController {
     private static final Duration DEFAULT_RANGE = Duration.ofHours(24);
     private static final Duration MAX_RANGE = Duration.ofDays(400);
     private static final int MAX_LIMIT = 1000;
+    private static final Duration MINUTE_DEFAULT_UP_TO = Duration.ofHours(6);
+    private static final Duration MINUTE_UP_TO = Duration.ofHours(24);
 
     private final Reports reports;
     private final Clock clock;
@@ -57,6 +59,32 @@ class ReportsController {
         return reports.traffic(r.from, r.to);
     }
 
+    /**
+     * Traffic per minute or hour. {@code step} defaults to minute for a range of 6 hours or less, else
+     * hour; per minute, the range may be 24 hours at most.
+     */
+    @GetMapping("/timeline")
+    List<Reports.TrafficStep> timeline(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            @RequestParam(required = false) String step) {
+        Range r = range(from, to);
+        return reports.timeline(r.from, r.to, step(step, r));
+    }
+
+    /** Flags per minute or hour, by rule; {@code step} as for the timeline. */
+    @GetMapping("/flag-timeline")
+    List<Reports.FlagStep> flagTimeline(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            @RequestParam(required = false) String step) {
+        Range r = range(from, to);
+        return reports.flagTimeline(r.from, r.to, step(step, r));
+    }
+
+    @GetMapping("/top-networks")
+    List<Reports.NetworkCount> topNetworks(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            @RequestParam(defaultValue = "10") int limit) {
+        Range r = range(from, to);
+        return reports.topNetworks(r.from, r.to, limit(limit));
+    }
+
     @GetMapping("/sensitive-paths")
     List<Reports.PathCount> sensitivePaths(@RequestParam(required = false) String from,
             @RequestParam(required = false) String to, @RequestParam(defaultValue = "20") int limit) {
@@ -83,6 +111,17 @@ class ReportsController {
             throw new InvalidFieldException("from", "the range is longer than 400 days");
         }
         return new Range(from, to);
+    }
+
+    /** Per minute for a range of at most 24 hours (1,440 steps); per hour for any range (at most 9,600). */
+    private static Reports.Step step(String text, Range r) {
+        Duration length = Duration.between(r.from, r.to);
+        Reports.Step step = text == null ? (length.compareTo(MINUTE_DEFAULT_UP_TO) <= 0 ? Reports.Step.MINUTE : Reports.Step.HOUR)
+                : Params.enumValue("step", text, Reports.Step.class);
+        if (step == Reports.Step.MINUTE && length.compareTo(MINUTE_UP_TO) > 0) {
+            throw new InvalidFieldException("step", "minute is for a range of 24 hours at most; use hour");
+        }
+        return step;
     }
 
     private static int limit(int limit) {

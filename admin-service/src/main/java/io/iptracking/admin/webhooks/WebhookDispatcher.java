@@ -55,6 +55,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Duration lease;
     private final Duration keep;
     private final Semaphore slots;
+    /** Released by each attempt that ends, so that the dispatcher takes the next at once. */
+    private final Semaphore attemptEnded = new Semaphore(0);
     private final int concurrency;
     private final Map<Long, Integer> inFlight = new ConcurrentHashMap<>();
     /** Endpoints held back after failures in a row: until when, and how many. */
@@ -191,6 +193,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         } finally {
             inFlight.computeIfPresent(due.endpointId(), (k, n) -> n <= 1 ? null : n - 1);
             slots.release();
+            attemptEnded.release();
         }
     }
 
@@ -219,12 +222,22 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     private void awaitWork() throws SQLException {
         Instant now = clock.instant();
-        Instant wake = now.plus(POLL);
         if (slots.availablePermits() < concurrency) {
-            wake = now.plus(WHILE_SENDING);
+            // Attempts in flight: wake when one ends (its endpoint may have more), or soon to take what came meanwhile.
+            try {
+                if (attemptEnded.tryAcquire(WHILE_SENDING.toMillis(), TimeUnit.MILLISECONDS)) {
+                    attemptEnded.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+            return;
         }
+        attemptEnded.drainPermits();
+        Instant wake = now.plus(POLL);
         Instant due = deliveries.nextDue(busy(now)).orElse(null);
-        if (due != null && due.isBefore(wake) && slots.availablePermits() > 0) {
+        if (due != null && due.isBefore(wake)) {
             wake = due;
         }
         for (Hold hold : held.values()) {
@@ -234,9 +247,6 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         notifications.await(Duration.between(now, wake));
     }
-
-
-
 
     @Override
     public void close() {
