@@ -421,8 +421,8 @@ async function lookUp(ip) {
       ["why", f => f.reason], ["evidence", f => JSON.stringify(f.evidence)], ["where", f => geo(f.geo)]], report.recentFlags);
     const a = report.activity;
     const rows = Object.entries(a.topPaths || {}).map(([path, count]) => ({ path, count }));
-    table("ipActivity", [["path (" + a.client + ", " + a.requests + " requests, " +
-      Object.entries(a.byDecision || {}).map(([d, n]) => d.toLowerCase() + " " + n).join(", ") + ")", p => p.path],
+    const decisions = Object.entries(a.byDecision || {}).map(([d, n]) => d.toLowerCase() + " " + n);
+    table("ipActivity", [["path (" + [a.client, a.requests + " requests", ...decisions].join(", ") + ")", p => p.path],
       ["requests", p => p.count]], rows);
   } catch (e) { show(e); }
 }

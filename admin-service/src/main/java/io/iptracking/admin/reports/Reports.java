@@ -168,10 +168,10 @@ public final class Reports {
     /** Flags per step and rule over {@code [from, to)}, by when detection detected them. */
     public List<FlagStep> flagTimeline(Instant from, Instant to, Step step) {
         Map<Instant, Map<String, Long>> byStep = new LinkedHashMap<>();
-        jdbc.sql("with " + steps(step) + " select s.at, f.rule, count(f.rule) as flags from steps s left join flagged_ip f "
-                        + "on f.detected_at >= s.at and f.detected_at < s.at + cast(:length as interval) "
-                        + "and f.detected_at >= :from and f.detected_at < :to group by s.at, f.rule order by s.at, f.rule")
-                .param("from", Timestamp.from(from)).param("to", Timestamp.from(to)).param("length", "1 " + step.unit())
+        jdbc.sql("with counts as (select date_trunc('" + step.unit() + "', detected_at, 'UTC') as at, rule, count(*) as flags "
+                        + "from flagged_ip where detected_at >= :from and detected_at < :to group by 1, 2), " + steps(step)
+                        + " select s.at, c.rule, c.flags from steps s left join counts c on c.at = s.at order by s.at, c.rule")
+                .param("from", Timestamp.from(from)).param("to", Timestamp.from(to))
                 .query(rs -> {
                     Map<String, Long> rules = byStep.computeIfAbsent(rs.getTimestamp("at").toInstant(), at -> new TreeMap<>());
                     String rule = rs.getString("rule");
